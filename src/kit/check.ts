@@ -1,0 +1,65 @@
+// The unit the kit runs: a check names its requirements, says what it needs, and returns
+// one result. Checks are data + a function: the CLI scheduler and the kit's own tests both
+// run them, and none depends on vitest.
+
+import type { AdapterDescription, Capabilities, Profile, Session } from '../adapter/contract.js';
+import type { BusEvent } from '../mplp/types.js';
+import type { RecordingAEL } from './recording-ael.js';
+
+/** pass: the runtime kept the rule; fail: it broke it; error: adapter or harness problem;
+ *  skipped: a needed capability is not claimed; blocked: a prerequisite check did not pass. */
+export type Outcome = 'pass' | 'fail' | 'error' | 'skipped' | 'blocked';
+
+export type Need = Exclude<keyof Capabilities, 'profiles'> | `profile:${Profile}`;
+
+export interface CheckResult {
+  outcome: Outcome;
+  /** One sentence a vendor understands without reading the kit. */
+  message: string;
+  expected?: unknown;
+  seen?: unknown;
+  /** The fewest events that show the violation (or the whole timeline when short). */
+  events?: BusEvent[];
+  /** Extra evidence (graph excerpt, AEL call log, object snapshot...). */
+  evidence?: Record<string, unknown>;
+  /** A standalone golden-flow file that reproduces the case, if one was written. */
+  counterexample?: string;
+}
+
+/** A session plus the recording AEL wired into it. Closed by the kit after the check. */
+export interface KitSession {
+  session: Session;
+  ael: RecordingAEL;
+  workspace: string;
+}
+
+export interface CheckContext {
+  adapter: AdapterDescription;
+  seed: number;
+  /** Limit passed to sessions as env.maxConcurrency. */
+  maxConcurrency: number;
+  /** Opens a fresh isolated session; every session opened is closed after the check. */
+  newSession(): Promise<KitSession>;
+  /** Abort signal that fires when the check's time is up. */
+  signal: AbortSignal;
+}
+
+export interface CheckOrigin {
+  file: string;
+  /** `flow` checks come from golden-flow files and can also be replayed from that file. */
+  kind: 'suite' | 'flow';
+}
+
+export interface Check {
+  /** Stable dotted id, e.g. `psg.cycle.self-dependency`. */
+  id: string;
+  title: string;
+  /** Requirement ids from suites/requirements.yaml this check grades. */
+  requirements: string[];
+  needs?: Need[];
+  /** Checks that must pass first; otherwise this one ends `blocked`. */
+  after?: string[];
+  /** Where the check is defined; set by discovery, used in reports and replay commands. */
+  origin?: CheckOrigin;
+  run(ctx: CheckContext): Promise<CheckResult>;
+}

@@ -1,0 +1,39 @@
+// One guard for every status change: the L2 table decides the class of the pair, then
+// the row's cross-object guards must hold. Rejections name object, id, from, to and rule.
+
+import { classify, referenceAllows, type GuardName, type TransitionRow } from '../../mplp/transitions.js';
+import type { LifecycleObject } from '../../mplp/types.js';
+import { RuntimeError, TransitionError } from '../errors.js';
+
+/** Each guard answers null when it holds, or the reason it does not. */
+export type GuardEvaluator = Partial<Record<GuardName, () => string | null>>;
+
+export type GuardVerdict = { kind: 'same' } | { kind: 'allowed'; row: TransitionRow };
+
+export function checkTransition(
+  object: LifecycleObject,
+  id: string,
+  from: string,
+  to: string,
+  guards: GuardEvaluator,
+): GuardVerdict {
+  const c = classify(object, from, to);
+  switch (c.kind) {
+    case 'unknown-status':
+      throw new RuntimeError('TRANSITION_FORBIDDEN', `${object} ${id}: ${JSON.stringify(to)} is not a ${object} status`, { object, id, from, to });
+    case 'same':
+      return { kind: 'same' };
+    case 'terminal':
+      throw new TransitionError('TRANSITION_FORBIDDEN', object, id, from, to, c.row.rule);
+    case 'row': {
+      if (!referenceAllows(c.row)) throw new TransitionError('TRANSITION_FORBIDDEN', object, id, from, to, c.row.rule);
+      for (const g of c.row.guards ?? []) {
+        const evaluate = guards[g];
+        if (!evaluate) throw new Error(`internal: guard ${g} has no evaluator for ${object} ${from} → ${to}`);
+        const reason = evaluate();
+        if (reason) throw new TransitionError('GUARD_FAILED', object, id, from, to, `${c.row.rule} (${reason})`);
+      }
+      return { kind: 'allowed', row: c.row };
+    }
+  }
+}

@@ -1,0 +1,385 @@
+// Executes one plan: a ready heap ordered by (order_index, position), indegree counters
+// over typed arrays, and a concurrency limit (1 for SA). Fail-fast (digest §3.1 [KIT]):
+// after the first step failure nothing new starts, in-flight steps drain, dependents of
+// failed steps become blocked transitively, then the plan fails. Pause stops new starts;
+// running steps finish.
+
+import type { IdSource } from '../../mplp/ids.js';
+import type { Collab, LifecycleObject } from '../../mplp/types.js';
+import type { ActionExecutionLayer } from '../ael/types.js';
+import { RuntimeError } from '../errors.js';
+import type { EventBus } from '../events/bus.js';
+import type { Clock, EventFactory } from '../events/factory.js';
+import type { Mutex } from '../lock.js';
+import { dependentsOf, indexDag, ReadyHeap, type DagIndex } from '../psg/dag.js';
+import type { Mutation, ProjectSemanticGraph } from '../psg/graph.js';
+
+export type RunProfile = 'sa' | 'map';
+
+export interface RunOutcome {
+  plan_id: string;
+  plan_status: string;
+  step_statuses: Record<string, string>;
+  paused: boolean;
+}
+
+export interface StatusRequest {
+  object: LifecycleObject;
+  id: string;
+  to: string;
+  reason?: string;
+  extra?: Mutation[];
+  coupled?: { object: LifecycleObject; id: string; to: string }[];
+}
+
+/** The runtime services a run uses; changeStatus must be called with the lock held. */
+export interface ExecutionHost {
+  psg: ProjectSemanticGraph;
+  ael: ActionExecutionLayer;
+  ids: IdSource;
+  clock: Clock;
+  bus: EventBus;
+  factory: EventFactory;
+  lock: Mutex;
+  status(id: string): string | undefined;
+  changeStatus(req: StatusRequest): Promise<boolean>;
+  statusRequest(object: LifecycleObject, id: string, to: string): StatusRequest;
+  segmentFor(planId: string, stepId: string, status: 'completed' | 'failed', startedAt: string, error?: string): Mutation[];
+  recordTraceEvent(planId: string, type: string, source: string, data: Record<string, unknown>): void;
+  traceIdOf(planId: string): string | undefined;
+  outcome(planId: string, paused: boolean): RunOutcome;
+  finished(planId: string): void;
+  collabOf(contextId: string): Collab | undefined;
+}
+
+const DONE = new Set(['completed', 'skipped']);
+
+export class PlanRun {
+  paused = false;
+  stopping: 'failed' | 'cancelled' | null = null;
+  private inFlight = 0;
+  private finishing = false;
+  private finishedOutcome: RunOutcome | null = null;
+  private readonly waiters: ((o: RunOutcome) => void)[] = [];
+  private index!: DagIndex;
+  private dependents!: { start: Int32Array; list: Int32Array };
+  private remaining!: Int32Array;
+  private ready!: ReadyHeap;
+  private readonly saId: string;
+  private collab: Collab | undefined;
+  private turn = 0;
+  private executed = 0;
+  private failedCount = 0;
+
+  constructor(
+    private readonly host: ExecutionHost,
+    readonly planId: string,
+    readonly profile: RunProfile,
+    readonly limit: number,
+  ) {
+    this.saId = host.ids.next();
+  }
+
+  private get contextId(): string {
+    return this.host.psg.node(this.planId)!.data['context_id'] as string;
+  }
+
+  /** Moves the plan to in_progress (guards: approved, steps, active Context) and starts scheduling. */
+  async start(): Promise<void> {
+    const { host, planId } = this;
+    await host.lock.run(async () => {
+      const status = host.status(planId);
+      if (status === 'approved') await host.changeStatus({ ...host.statusRequest('plan', planId, 'in_progress'), reason: `run (${this.profile})` });
+      else if (status !== 'in_progress') throw new RuntimeError('INVALID_STATE', `plan ${planId} is ${status}; only approved or in_progress plans run`, { id: planId });
+    });
+    this.buildSchedule();
+    this.announceStart();
+    this.pump();
+    this.checkDone();
+  }
+
+  /** Resolves the next time the plan is terminal, or paused with nothing running. */
+  settled(): Promise<RunOutcome> {
+    if (this.finishedOutcome) return Promise.resolve(this.finishedOutcome);
+    return new Promise((resolve) => {
+      this.waiters.push(resolve);
+      this.checkDone();
+    });
+  }
+
+  pause(): void {
+    this.paused = true;
+    this.checkDone();
+  }
+
+  resume(): void {
+    this.paused = false;
+    this.pump();
+    this.checkDone();
+  }
+
+  /** Cancel (or fail) from outside: stop starting steps, drain, end the plan. */
+  async stop(to: 'failed' | 'cancelled'): Promise<void> {
+    if (this.finishedOutcome) {
+      throw new RuntimeError('INVALID_STATE', `plan ${this.planId} already ended ${this.finishedOutcome.plan_status}`, { id: this.planId });
+    }
+    this.stopping ??= to;
+    this.paused = false;
+    const done = this.settled();
+    this.checkDone();
+    await done;
+  }
+
+  private buildSchedule(): void {
+    const psg = this.host.psg;
+    const steps = psg.stepsOf(this.planId);
+    const { index } = indexDag(steps, steps.map((s) => psg.dependenciesOf(s)));
+    this.index = index;
+    this.dependents = dependentsOf(index);
+    const n = steps.length;
+    const priority = new Float64Array(n);
+    this.remaining = new Int32Array(n);
+    for (let i = 0; i < n; i++) {
+      const oi = psg.node(steps[i]!)!.data['order_index'];
+      priority[i] = typeof oi === 'number' ? oi : Number.MAX_SAFE_INTEGER;
+    }
+    this.ready = new ReadyHeap(priority);
+    for (let i = 0; i < n; i++) {
+      let open = 0;
+      for (let k = index.depStart[i]!; k < index.depStart[i + 1]!; k++) if (!DONE.has(this.host.status(steps[index.depList[k]!]!)!)) open++;
+      this.remaining[i] = open;
+      const status = this.host.status(steps[i]!);
+      if (status === 'failed' || status === 'blocked') this.stopping ??= 'failed';
+      if (status === 'pending' && open === 0) this.ready.push(i);
+    }
+  }
+
+  private pump(): void {
+    while (!this.paused && !this.stopping && this.inFlight < this.limit && this.ready.size > 0) {
+      const v = this.ready.pop()!;
+      this.inFlight++;
+      void this.execute(v);
+    }
+  }
+
+  private async execute(v: number): Promise<void> {
+    const { host, planId } = this;
+    const stepId = this.index.ids[v]!;
+    let started = false;
+    try {
+      started = await host.lock.run(async () => {
+        // Re-checked under the lock: a pause or failure may have landed since the pop.
+        if (this.paused || this.stopping) return false;
+        await host.changeStatus({ object: 'step', id: stepId, to: 'in_progress' });
+        return true;
+      });
+    } catch (e) {
+      this.fail(stepId, `could not start: ${describe(e)}`);
+    }
+    if (!started) {
+      if (this.paused && !this.stopping) this.ready.push(v);
+      this.inFlight--;
+      this.checkDone();
+      return;
+    }
+
+    const step = host.psg.node(stepId)!;
+    const role = step.data['agent_role'] as string | undefined;
+    const startedAt = host.clock();
+    const actionId = host.ids.next();
+    const ctx = { plan_id: planId, step_id: stepId, context_id: this.contextId, ...(role ? { agent_role: role } : {}) };
+    host.bus.emit(host.factory.runtimeExecution(actionId, 'running', ctx));
+    this.announceStep(stepId, role);
+    let error: string | undefined;
+    try {
+      await host.ael.execute({
+        action_id: actionId,
+        plan_id: planId,
+        step_id: stepId,
+        description: step.data['description'] as string,
+        ...(role ? { agent_role: role } : {}),
+      });
+    } catch (e) {
+      error = describe(e);
+    }
+    host.bus.emit(host.factory.runtimeExecution(actionId, error ? 'failed' : 'completed', { ...ctx, ...(error ? { error } : {}) }));
+    try {
+      await host.lock.run(() =>
+        host.changeStatus({
+          object: 'step',
+          id: stepId,
+          to: error ? 'failed' : 'completed',
+          ...(error ? { reason: error } : {}),
+          extra: host.segmentFor(planId, stepId, error ? 'failed' : 'completed', startedAt, error),
+        }),
+      );
+    } catch (e) {
+      error ??= `could not record the result: ${describe(e)}`;
+    }
+    this.executed++;
+    this.announceStepEnd(stepId, role, error);
+    this.inFlight--;
+    if (error) this.fail(stepId, error);
+    else this.release(v);
+    this.pump();
+    this.checkDone();
+  }
+
+  private release(v: number): void {
+    const { start, list } = this.dependents;
+    for (let k = start[v]!; k < start[v + 1]!; k++) {
+      const w = list[k]!;
+      if (--this.remaining[w]! === 0 && this.host.status(this.index.ids[w]!) === 'pending') this.ready.push(w);
+    }
+  }
+
+  private fail(stepId: string, error: string): void {
+    this.failedCount++;
+    this.stopping ??= 'failed';
+    this.host.recordTraceEvent(this.planId, 'step.failed', 'plan', { step_id: stepId, error });
+  }
+
+  private checkDone(): void {
+    if (this.finishing || this.finishedOutcome || this.inFlight > 0) return;
+    if (this.stopping) {
+      void this.finish(this.stopping);
+    } else if (this.paused) {
+      this.wake(this.host.outcome(this.planId, true));
+    } else if (this.ready.size === 0) {
+      const open = this.host.psg.stepsOf(this.planId).filter((s) => !DONE.has(this.host.status(s)!));
+      if (open.length === 0) void this.finish('completed');
+      else {
+        // Only reachable when a dependency was skipped: its dependents are skipped too ([KIT]).
+        void this.skipUnreachable(open);
+      }
+    }
+  }
+
+  private async skipUnreachable(open: string[]): Promise<void> {
+    this.finishing = true;
+    try {
+      await this.host.lock.run(async () => {
+        for (const s of open) if (this.host.status(s) === 'pending') await this.host.changeStatus({ object: 'step', id: s, to: 'skipped', reason: 'a dependency was skipped' });
+      });
+    } finally {
+      this.finishing = false;
+    }
+    await this.finish('completed');
+  }
+
+  private async finish(to: 'completed' | 'failed' | 'cancelled'): Promise<void> {
+    this.finishing = true;
+    const { host, planId } = this;
+    try {
+      await host.lock.run(async () => {
+        if (to === 'failed') await this.blockDependentsOfFailures();
+        await host.changeStatus({ ...host.statusRequest('plan', planId, to), reason: to === 'failed' ? 'a step failed' : to === 'cancelled' ? 'cancelled' : 'all steps done' });
+      });
+    } catch (e) {
+      host.recordTraceEvent(planId, 'runtime.error', 'plan', { error: describe(e) });
+    }
+    this.announceEnd();
+    this.finishedOutcome = host.outcome(planId, false);
+    host.finished(planId);
+    this.wake(this.finishedOutcome);
+  }
+
+  /** Breadth-first from failed steps: each pending dependent becomes blocked, one event each. */
+  private async blockDependentsOfFailures(): Promise<void> {
+    const { start, list } = this.dependents;
+    const ids = this.index.ids;
+    const queue: number[] = [];
+    for (let i = 0; i < ids.length; i++) if (this.host.status(ids[i]!) === 'failed' || this.host.status(ids[i]!) === 'blocked') queue.push(i);
+    for (let q = 0; q < queue.length; q++) {
+      const v = queue[q]!;
+      for (let k = start[v]!; k < start[v + 1]!; k++) {
+        const w = list[k]!;
+        if (this.host.status(ids[w]!) !== 'pending') continue;
+        await this.host.changeStatus({ object: 'step', id: ids[w]!, to: 'blocked', reason: `dependency ${ids[v]} ${this.host.status(ids[v]!)}` });
+        queue.push(w);
+      }
+    }
+  }
+
+  private wake(outcome: RunOutcome): void {
+    for (const w of this.waiters.splice(0)) w(outcome);
+  }
+
+  // ------------------------------------------------------------ profile events
+
+  private announceStart(): void {
+    const { host, planId } = this;
+    if (this.profile === 'sa') {
+      host.bus.emit(host.factory.sa('SAInitialized', this.saId, { payload: { runtime_version: 'mplp-conformance-reference', capabilities: ['sa', 'map', 'pause', 'approval'] } }));
+      host.bus.emit(host.factory.sa('SAContextLoaded', this.saId, { context_id: this.contextId }));
+      host.bus.emit(host.factory.sa('SAPlanEvaluated', this.saId, { context_id: this.contextId, plan_id: planId, payload: { step_count: this.index.ids.length } }));
+      return;
+    }
+    this.collab = host.collabOf(this.contextId);
+    if (!this.collab) return;
+    const c = this.collab;
+    host.bus.emit(mapEvent(host, 'MAPSessionStarted', c.collab_id, { mode: c.mode, participant_count: c.participants.length, purpose: c.purpose }));
+    host.bus.emit(mapEvent(host, 'MAPRolesAssigned', c.collab_id, { assignments: c.participants.map((p) => ({ participant_id: p.participant_id, role_id: p.role_id ?? p.participant_id, kind: p.kind })) }));
+  }
+
+  private announceStep(stepId: string, role: string | undefined): void {
+    const { host } = this;
+    if (this.profile === 'sa') {
+      host.bus.emit(host.factory.sa('SAStepStarted', this.saId, { plan_id: this.planId, payload: { step_id: stepId, ...(role ? { agent_role: role } : {}) } }));
+    } else if (this.collab) {
+      const turn = ++this.turn;
+      host.bus.emit(mapEvent(host, 'MAPTurnDispatched', this.collab.collab_id, { role_id: this.roleFor(role, turn), turn_number: turn, step_id: stepId }));
+      this.turnOf.set(stepId, turn);
+    }
+  }
+
+  private readonly turnOf = new Map<string, number>();
+
+  private announceStepEnd(stepId: string, role: string | undefined, error: string | undefined): void {
+    const { host } = this;
+    if (this.profile === 'sa') {
+      host.bus.emit(host.factory.sa(error ? 'SAStepFailed' : 'SAStepCompleted', this.saId, {
+        plan_id: this.planId,
+        payload: { step_id: stepId, status: error ? 'failed' : 'completed', ...(error ? { error_message: error } : {}) },
+      }));
+    } else if (this.collab) {
+      const turn = this.turnOf.get(stepId)!;
+      host.bus.emit(mapEvent(host, 'MAPTurnCompleted', this.collab.collab_id, { role_id: this.roleFor(role, turn), turn_number: turn, step_id: stepId, result: { status: error ? 'failed' : 'completed' } }));
+    }
+  }
+
+  /** Participant for a step: the one named by agent_role, else round-robin by turn (C-28). */
+  private roleFor(role: string | undefined, turn: number): string {
+    const ps = this.collab!.participants;
+    const named = ps.find((p) => p.participant_id === role || p.display_name === role || p.role_id === role);
+    const p = named ?? ps[(turn - 1) % ps.length]!;
+    return p.role_id ?? p.participant_id;
+  }
+
+  private announceEnd(): void {
+    const { host, planId } = this;
+    const status = host.status(planId);
+    if (this.profile === 'sa') {
+      const traceId = host.traceIdOf(planId);
+      host.bus.emit(host.factory.sa('SATraceEmitted', this.saId, { plan_id: planId, ...(traceId ? { trace_id: traceId } : {}), payload: { events_written: this.executed } }));
+      host.bus.emit(host.factory.sa('SACompleted', this.saId, { plan_id: planId, payload: { status, steps_executed: this.executed, steps_failed: this.failedCount, steps_succeeded: this.executed - this.failedCount } }));
+    } else if (this.collab) {
+      host.bus.emit(mapEvent(host, 'MAPSessionCompleted', this.collab.collab_id, { status, participants_count: this.collab.participants.length, turns_total: this.turn }));
+    }
+  }
+}
+
+function mapEvent(host: ExecutionHost, event_type: import('../../mplp/types.js').MAPEvent['event_type'], sessionId: string, payload: Record<string, unknown>) {
+  return { event_id: host.ids.next(), event_type, timestamp: host.clock(), session_id: sessionId, payload };
+}
+
+/** A readable message for anything thrown, including non-Error values. */
+export function describe(e: unknown): string {
+  if (e instanceof Error) return e.message;
+  if (typeof e === 'string') return e;
+  try {
+    return JSON.stringify(e) ?? String(e);
+  } catch {
+    return Object.prototype.toString.call(e);
+  }
+}

@@ -1,0 +1,33 @@
+import type { ValueStateLayer, VslTx } from './types.js';
+
+/** Values are stored and returned as copies, so no caller can change stored state by reference. */
+export class InMemoryVSL implements ValueStateLayer {
+  private readonly store = new Map<string, unknown>();
+
+  async get(key: string): Promise<unknown> {
+    const v = this.store.get(key);
+    return v === undefined ? undefined : structuredClone(v);
+  }
+
+  async set(key: string, value: unknown): Promise<void> {
+    this.store.set(key, structuredClone(value));
+  }
+
+  /** Writes are staged and applied together when fn resolves; a throw discards them all. */
+  async transaction<T>(fn: (tx: VslTx) => Promise<T>): Promise<T> {
+    const staged = new Map<string, unknown>();
+    const tx: VslTx = {
+      get: async (key) => (staged.has(key) ? structuredClone(staged.get(key)) : this.get(key)),
+      set: async (key, value) => {
+        staged.set(key, structuredClone(value));
+      },
+    };
+    const result = await fn(tx);
+    for (const [k, v] of staged) this.store.set(k, v);
+    return result;
+  }
+
+  keys(): string[] {
+    return [...this.store.keys()];
+  }
+}
