@@ -1,0 +1,34 @@
+// Liveness bounds for waits on the runtime. A wait that outlives its bound is a verdict
+// (the runtime did not progress); the check's own abort signal is a harness stop.
+
+import { HarnessError } from './observe.js';
+
+/** Default bound for awaiting a run or barrier arrivals. */
+export const DEFAULT_WAIT_MS = 10_000;
+
+export type Waited<T> = { done: true; value: T } | { done: false };
+
+/** Awaits `work` for at most `ms`; throws HarnessError when the check itself is aborted. */
+export async function within<T>(work: Promise<T>, ms: number, signal: AbortSignal): Promise<Waited<T>> {
+  if (signal.aborted) throw new HarnessError('the check ran out of time');
+  let timer: NodeJS.Timeout | undefined;
+  let onAbort: (() => void) | undefined;
+  const timeout = new Promise<Waited<T>>((resolve) => {
+    timer = setTimeout(() => resolve({ done: false }), ms);
+  });
+  const aborted = new Promise<never>((_, reject) => {
+    onAbort = () => reject(new HarnessError('the check ran out of time'));
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+  try {
+    return await Promise.race([work.then((value) => ({ done: true as const, value })), timeout, aborted]);
+  } finally {
+    clearTimeout(timer);
+    if (onAbort) signal.removeEventListener('abort', onAbort);
+  }
+}
+
+/** An AbortSignal that fires after `ms` or when `parent` fires. */
+export function boundedSignal(parent: AbortSignal, ms: number): AbortSignal {
+  return AbortSignal.any([parent, AbortSignal.timeout(ms)]);
+}

@@ -1,0 +1,419 @@
+// Grades an expectation block (final `expect` or a mid-flow `check`) against what the
+// session shows now. One grader per key of the block, each returning its failures with the
+// fewest events that show them.
+
+import { isDeepStrictEqual } from 'node:util';
+import type { GraphExport } from '../../adapter/contract.js';
+import { isUuidV4 } from '../../mplp/ids.js';
+import { SEGMENT_TABLE } from '../../mplp/transitions.js';
+import { MAP_EVENT_TYPES, SA_EVENT_TYPES, type BusEvent, type Trace } from '../../mplp/types.js';
+import { validate } from '../../mplp/validate.js';
+import type { ExpandedFlow } from './expand.js';
+import { evidence, type FlowFailure } from './failure.js';
+import type { FlowObjects, StateCapture } from './observe.js';
+import {
+  countHolds,
+  familyOf,
+  formatCount,
+  matches,
+  parseCount,
+  parseSelector,
+  statusChangeOf,
+  type CountEnv,
+  type Selector,
+} from './selectors.js';
+import type { Count, ExpectationSpec } from './spec.js';
+import type { AelCall } from '../recording-ael.js';
+
+export type Snapshot = StateCapture & { trace?: Trace };
+
+/** What graders may look at: the drive's state (see FlowRun). */
+export interface GradingSource {
+  flow: { expanded: ExpandedFlow };
+  objects: FlowObjects;
+  snapshots: ReadonlyMap<string, Snapshot>;
+  kit: { session: { events(): Promise<BusEvent[]>; graph(): Promise<GraphExport> }; ael: { calls: readonly AelCall[]; maxInFlight: number } };
+  ctx: { maxConcurrency: number };
+}
+
+/** Everything observed once per grading, shared by the graders. */
+interface Observed {
+  src: GradingSource;
+  expanded: ExpandedFlow;
+  events: BusEvent[];
+  graph: GraphExport;
+  calls: readonly AelCall[];
+  env: CountEnv;
+  where: string;
+}
+
+type Grader<K extends keyof ExpectationSpec> = (spec: NonNullable<ExpectationSpec[K]>, o: Observed) => Promise<FlowFailure[]>;
+
+function selector(text: string): Selector {
+  const parsed = parseSelector(text);
+  if (!parsed.ok) throw new Error(`internal: selector ${text} passed the loader but does not parse`);
+  return parsed.selector;
+}
+
+function select(o: Observed, sel: Selector): { event: BusEvent; index: number }[] {
+  const out: { event: BusEvent; index: number }[] = [];
+  o.events.forEach((event, index) => {
+    if (matches(sel, event, o.expanded.names)) out.push({ event, index });
+  });
+  return out;
+}
+
+function statusEventsOf(o: Observed, resourceId: string): BusEvent[] {
+  return o.events.filter((e) => statusChangeOf(e)?.resource === resourceId);
+}
+
+function count(where: string, what: string, expr: Count, actual: number, o: Observed, events: BusEvent[] = []): FlowFailure[] {
+  const parsed = parseCount(expr);
+  if (countHolds(parsed, actual, o.env)) return [];
+  return [{ where, message: `${what}: saw ${actual}, expected ${formatCount(parsed, o.env)}`, expected: formatCount(parsed, o.env), seen: actual, events: evidence(events) }];
+}
+
+function nameOfStep(o: Observed, id: string): string {
+  return o.expanded.steps.find((s) => s.id === id)?.name ?? id;
+}
+
+function resourceId(o: Observed, name: string): string {
+  return name === 'plan' ? o.expanded.names.planId : o.expanded.names.stepId(name)!;
+}
+
+// ---------------------------------------------------------------- graders
+
+const gradeFinal: Grader<'final'> = async (f, o) => {
+  const out: FlowFailure[] = [];
+  const where = `${o.where}.final`;
+  for (const key of ['plan', 'context', 'trace', 'confirm', 'collab'] as const) {
+    const want = f[key];
+    if (want === undefined) continue;
+    const seen = key === 'trace' ? (await o.src.objects.trace())?.status : key === 'confirm' ? (await o.src.objects.confirm())?.status : await o.src.objects.status(key);
+    if (seen !== want) {
+      const events = key === 'plan' ? statusEventsOf(o, o.expanded.names.planId) : [];
+      out.push({ where: `${where}.${key}`, message: `${key} is ${seen ?? 'missing'}, expected ${want}`, expected: want, seen: seen ?? null, events: evidence(events) });
+    }
+  }
+  const steps = { ...Object.fromEntries(f.all_steps ? o.expanded.steps.map((s) => [s.name, f.all_steps!]) : []), ...(f.steps ?? {}) };
+  if (Object.keys(steps).length > 0) {
+    const plan = await o.src.objects.plan();
+    for (const [name, want] of Object.entries(steps)) {
+      const id = o.expanded.names.stepId(name)!;
+      const seen = plan?.steps.find((s) => s.step_id === id)?.status;
+      if (seen !== want) out.push({ where: `${where}.steps.${name}`, message: `step ${name} is ${seen ?? 'missing'}, expected ${want}`, expected: want, seen: seen ?? null, events: evidence(statusEventsOf(o, id)) });
+    }
+  }
+  return out;
+};
+
+const gradeEvents: Grader<'events'> = async (counts, o) =>
+  Object.entries(counts).flatMap(([text, expr]) => {
+    const hits = select(o, selector(text));
+    return count(`${o.where}.events.${text}`, `events matching ${text}`, expr, hits.length, o, hits.map((h) => h.event));
+  });
+
+const gradeTransitions: Grader<'transitions'> = async (chains, o) =>
+  Object.entries(chains).flatMap(([name, chain]) => {
+    const events = statusEventsOf(o, resourceId(o, name));
+    const seen = events.map((e) => {
+      const c = statusChangeOf(e)!;
+      return `${c.from} -> ${c.to}`;
+    });
+    const expected = chain.map((link) => link.split('->').map((s) => s.trim()).join(' -> '));
+    return isDeepStrictEqual(seen, expected) ? [] : [{ where: `${o.where}.transitions.${name}`, message: `pipeline_stage changes of ${name} differ`, expected, seen, events: evidence(events) }];
+  });
+
+const gradeOrder: Grader<'order'> = async (rules, o) =>
+  rules.flatMap((rule, i): FlowFailure[] => {
+    const [left, right] = rule.split('<').map((s) => s.trim()) as [string, string];
+    const a = select(o, selector(left));
+    const b = select(o, selector(right));
+    const where = `${o.where}.order[${i}]`;
+    if (a.length === 0 || b.length === 0) {
+      return [{ where, message: `"${rule}": no event matches ${a.length === 0 ? left : right}`, expected: rule, seen: { [left]: a.length, [right]: b.length } }];
+    }
+    const lastA = a[a.length - 1]!;
+    const firstB = b[0]!;
+    return lastA.index < firstB.index ? [] : [{ where, message: `"${rule}" broken: ${right} at position ${firstB.index} comes before ${left} at position ${lastA.index}`, expected: rule, seen: `${right} (#${firstB.index}) before ${left} (#${lastA.index})`, events: [firstB.event, lastA.event] }];
+  });
+
+const gradeBetween: Grader<'between'> = async (rules, o) =>
+  rules.flatMap((r, i): FlowFailure[] => {
+    const where = `${o.where}.between[${i}]`;
+    const from = select(o, selector(r.from))[0];
+    if (!from) return [{ where, message: `no event matches ${r.from}`, expected: r.from, seen: null }];
+    const to = select(o, selector(r.to)).find((h) => h.index > from.index);
+    if (!to) return [{ where, message: `no event matches ${r.to} after ${r.from}`, expected: r.to, seen: null, events: [from.event] }];
+    const inside = select(o, selector(r.none)).filter((h) => h.index > from.index && h.index < to.index);
+    return inside.length === 0 ? [] : [{ where, message: `${inside.length} event(s) matching ${r.none} between ${r.from} and ${r.to}`, expected: 0, seen: inside.length, events: evidence([from.event, ...inside.map((h) => h.event), to.event]) }];
+  });
+
+const gradeOverlap: Grader<'max_overlap'> = async (expr, o) => count(`${o.where}.max_overlap`, 'most step actions running at once', expr, o.src.kit.ael.maxInFlight, o);
+
+const gradeAel: Grader<'ael'> = async (a, o) => {
+  const where = `${o.where}.ael`;
+  const called = o.calls.map((c) => nameOfStep(o, c.step_id));
+  const out: FlowFailure[] = [];
+  if (a.calls !== undefined) out.push(...count(`${where}.calls`, 'AEL calls', a.calls, o.calls.length, o));
+  if (a.order && !isDeepStrictEqual(called, a.order)) out.push({ where: `${where}.order`, message: 'step actions ran in a different order', expected: a.order, seen: called });
+  const missing = (a.called ?? []).filter((n) => !called.includes(n));
+  if (missing.length > 0) out.push({ where: `${where}.called`, message: `no AEL call for ${missing.join(', ')}`, expected: a.called, seen: called });
+  const extra = (a.not_called ?? []).filter((n) => called.includes(n));
+  if (extra.length > 0) out.push({ where: `${where}.not_called`, message: `AEL was called for ${extra.join(', ')}`, expected: `no call for ${a.not_called!.join(', ')}`, seen: called });
+  if (a.actions_valid) {
+    const bad = o.calls.filter((c) => !isUuidV4(c.action.action_id) || c.action.plan_id !== o.expanded.names.planId || !o.expanded.names.stepIds.has(c.action.step_id));
+    if (bad.length > 0) out.push({ where: `${where}.actions_valid`, message: `${bad.length} action(s) lack a v4 action_id or name a wrong plan/step`, expected: { action_id: 'uuid v4', plan_id: o.expanded.names.planId }, seen: bad.map((c) => c.action) });
+  }
+  return out;
+};
+
+const gradeTrace: Grader<'trace'> = async (t, o) => {
+  const where = `${o.where}.trace`;
+  const trace = await o.src.objects.trace();
+  if (!trace) return [{ where, message: `no trace bound to plan ${o.expanded.names.planId} in the PSG`, expected: 'a trace with plan_id = the plan', seen: null }];
+  const segments = trace.segments ?? [];
+  const out: FlowFailure[] = [];
+  if (t.segments !== undefined) out.push(...count(`${where}.segments`, 'trace segments', t.segments, segments.length, o));
+  if (t.segments_terminal) {
+    const open = segments.filter((s) => !SEGMENT_TABLE.terminal.includes(s.status));
+    if (open.length > 0) out.push({ where: `${where}.segments_terminal`, message: `${open.length} segment(s) not in a terminal status`, expected: SEGMENT_TABLE.terminal, seen: open });
+  }
+  if (t.events !== undefined) out.push(...count(`${where}.events`, 'trace events', t.events, (trace.events ?? []).length, o));
+  if (t.bound && (trace.context_id !== o.expanded.context.context_id || trace.plan_id !== o.expanded.names.planId)) {
+    out.push({ where: `${where}.bound`, message: 'the trace is not bound to the flow context and plan', expected: { context_id: o.expanded.context.context_id, plan_id: o.expanded.names.planId }, seen: { context_id: trace.context_id, plan_id: trace.plan_id } });
+  }
+  if (t.append_only_since) out.push(...appendOnly(`${where}.append_only_since`, o.src.snapshots.get(t.append_only_since)?.trace, trace));
+  return out;
+};
+
+/** Every segment and event of the earlier reading is still there, unchanged, in place. */
+function appendOnly(where: string, before: Trace | undefined, now: Trace): FlowFailure[] {
+  if (!before) return [{ where, message: 'the snapshot holds no trace to compare with', expected: 'a trace at snapshot time', seen: null }];
+  const out: FlowFailure[] = [];
+  const nowSegments = new Map((now.segments ?? []).map((s) => [s.segment_id, s]));
+  for (const s of before.segments ?? []) {
+    const later = nowSegments.get(s.segment_id);
+    if (!isDeepStrictEqual(later, s)) out.push({ where, message: later ? `segment ${s.segment_id} was modified` : `segment ${s.segment_id} was removed`, expected: s, seen: later ?? null });
+  }
+  const earlier = before.events ?? [];
+  if (!isDeepStrictEqual((now.events ?? []).slice(0, earlier.length), earlier)) {
+    out.push({ where, message: 'trace events were rewritten or removed (earlier list is not a prefix)', expected: earlier, seen: now.events ?? [] });
+  }
+  return out;
+}
+
+const gradeConfirm: Grader<'confirm'> = async (c, o) => {
+  const where = `${o.where}.confirm`;
+  const confirm = await o.src.objects.confirm();
+  if (!confirm) return [{ where, message: `no Confirm targets plan ${o.expanded.names.planId}`, expected: 'a Confirm', seen: null }];
+  const decisions = confirm.decisions ?? [];
+  const out: FlowFailure[] = [];
+  if (c.decisions !== undefined) out.push(...count(`${where}.decisions`, 'Confirm decisions', c.decisions, decisions.length, o));
+  if (c.targets_plan && (confirm.target_type !== 'plan' || confirm.target_id !== o.expanded.names.planId)) {
+    out.push({ where: `${where}.targets_plan`, message: 'the Confirm does not target the plan', expected: { target_type: 'plan', target_id: o.expanded.names.planId }, seen: { target_type: confirm.target_type, target_id: confirm.target_id } });
+  }
+  const latest = decisions.at(-1);
+  if (c.latest_decision_matches && latest && latest.status !== confirm.status) {
+    out.push({ where: `${where}.latest_decision_matches`, message: `Confirm status ${confirm.status} differs from its latest decision ${latest.status}`, expected: latest.status, seen: confirm.status });
+  }
+  return out;
+};
+
+const gradeUnchanged: Grader<'unchanged_since'> = async (name, o) => {
+  const snap = o.src.snapshots.get(name)!;
+  const newEvents = o.events.slice(snap.events.length);
+  const same = isDeepStrictEqual(snap.graph, o.graph) && isDeepStrictEqual(snap.events, o.events);
+  return same ? [] : [{ where: `${o.where}.unchanged_since`, message: `the PSG or event stream changed since snapshot ${name}`, expected: 'unchanged', seen: { new_events: newEvents.length, nodes: [snap.graph.nodes.length, o.graph.nodes.length], edges: [snap.graph.edges.length, o.graph.edges.length] }, events: evidence(newEvents) }];
+};
+
+const gradeGraphDeltas: Grader<'graph_deltas'> = async (on, o) => {
+  if (!on) return [];
+  const updates = o.events.filter((e) => familyOf(e) === 'graph_update');
+  const sum = (k: 'node_delta' | 'edge_delta') => updates.reduce((n, e) => n + (Number((e as Record<string, unknown>)[k]) || 0), 0);
+  const seen = { nodes: sum('node_delta'), edges: sum('edge_delta') };
+  const expected = { nodes: o.graph.nodes.length, edges: o.graph.edges.length };
+  return isDeepStrictEqual(seen, expected) ? [] : [{ where: `${o.where}.graph_deltas`, message: `graph_update deltas add up to ${seen.nodes} nodes / ${seen.edges} edges, the PSG export has ${expected.nodes} / ${expected.edges}`, expected, seen, events: evidence(updates) }];
+};
+
+const PROFILE_TYPES: ReadonlySet<string> = new Set<string>([...SA_EVENT_TYPES, ...MAP_EVENT_TYPES]);
+const FAMILY_IDS: Readonly<Record<string, string>> = { pipeline_stage: 'pipeline_id', graph_update: 'graph_id', runtime_execution: 'execution_id' };
+
+const gradeEventsValid: Grader<'events_valid'> = async (on, o) => {
+  if (!on) return [];
+  const where = `${o.where}.events_valid`;
+  const out: FlowFailure[] = [];
+  const ids = new Map<string, number>();
+  o.events.forEach((e, i) => {
+    const r = validate('event', e);
+    if (!r.ok) out.push({ where, message: `event #${i} (${e.event_type}) is not schema-valid: ${r.errors.map((x) => `${x.path || '/'} ${x.message}`).join('; ')}`, expected: 'valid event', seen: r.errors, events: [e] });
+    if (!isUuidV4(e.event_id)) out.push({ where, message: `event #${i} has a non-v4 event_id ${JSON.stringify(e.event_id)}`, expected: 'lowercase uuid v4', seen: e.event_id, events: [e] });
+    const family = familyOf(e);
+    const idField = family ? FAMILY_IDS[family] : undefined;
+    if (idField && !isUuidV4((e as Record<string, unknown>)[idField])) out.push({ where, message: `event #${i} (${family}) has a non-v4 ${idField}`, expected: 'lowercase uuid v4', seen: (e as Record<string, unknown>)[idField], events: [e] });
+    if (!family && !PROFILE_TYPES.has(e.event_type)) out.push({ where, message: `event #${i} has neither an event_family nor an SA/MAP event_type`, expected: 'event core or profile event', seen: e.event_type, events: [e] });
+    const dup = ids.get(e.event_id);
+    if (dup !== undefined) out.push({ where, message: `events #${dup} and #${i} share event_id ${e.event_id}`, expected: 'unique event ids', seen: e.event_id, events: [o.events[dup]!, e] });
+    ids.set(e.event_id, i);
+  });
+  const seqs = o.events.map((e) => (e as { payload?: { seq?: unknown } }).payload?.seq);
+  if (seqs.every((s) => typeof s === 'number')) {
+    const back = (seqs as number[]).findIndex((s, i) => i > 0 && s <= (seqs[i - 1] as number));
+    if (back > 0) out.push({ where, message: `payload.seq goes from ${seqs[back - 1]} to ${seqs[back]} at event #${back}`, expected: 'strictly increasing', seen: seqs.slice(Math.max(0, back - 1), back + 1), events: [o.events[back - 1]!, o.events[back]!] });
+  }
+  // Causal order: a step of the plan starts only after the plan entered in_progress.
+  let planRunning = false;
+  for (const e of o.events) {
+    const c = statusChangeOf(e);
+    if (!c) continue;
+    if (c.resource === o.expanded.names.planId) planRunning = c.to === 'in_progress';
+    else if (c.to === 'in_progress' && o.expanded.names.stepIds.has(c.resource) && !planRunning) {
+      out.push({ where, message: `step ${nameOfStep(o, c.resource)} entered in_progress while the plan was not in_progress`, expected: 'plan in_progress first', seen: 'step started', events: [e] });
+    }
+  }
+  return out;
+};
+
+const gradeChains: Grader<'chains'> = async (on, o) => {
+  if (!on) return [];
+  const plan = await o.src.objects.plan();
+  const registered = o.expanded.plan;
+  const resources = [
+    { name: 'plan', id: o.expanded.names.planId, initial: registered?.status, now: plan?.status },
+    ...o.expanded.steps.map((s) => ({
+      name: s.name,
+      id: s.id,
+      initial: registered?.steps.find((x) => x.step_id === s.id)?.status,
+      now: plan?.steps.find((x) => x.step_id === s.id)?.status,
+    })),
+  ];
+  const out: FlowFailure[] = [];
+  for (const r of resources) {
+    const events = statusEventsOf(o, r.id);
+    let at: string | undefined = r.initial;
+    for (const e of events) {
+      const c = statusChangeOf(e)!;
+      if (c.from !== at || c.from === c.to) {
+        out.push({ where: `${o.where}.chains.${r.name}`, message: `pipeline_stage for ${r.name} reports ${c.from} -> ${c.to} while it was ${at}`, expected: `from_status ${at}`, seen: `${c.from} -> ${c.to}`, events: evidence(events) });
+        break;
+      }
+      at = c.to;
+    }
+    if (at !== r.now && out.every((f) => f.where !== `${o.where}.chains.${r.name}`)) {
+      out.push({ where: `${o.where}.chains.${r.name}`, message: `${r.name} is ${r.now} but its pipeline_stage events end at ${at} (a status change without an event)`, expected: r.now, seen: at, events: evidence(events) });
+    }
+  }
+  return out;
+};
+
+const OBJECT_KINDS: readonly ('context' | 'plan' | 'collab' | 'confirm' | 'trace')[] = ['context', 'plan', 'collab', 'confirm', 'trace'];
+
+const gradeObjectsValid: Grader<'objects_valid'> = async (on, o) => {
+  if (!on) return [];
+  const where = `${o.where}.objects_valid`;
+  const out: FlowFailure[] = [];
+  for (const kind of OBJECT_KINDS) {
+    const obj = kind === 'trace' ? await o.src.objects.trace() : kind === 'confirm' ? await o.src.objects.confirm() : kind === 'collab' && !o.expanded.collab ? undefined : await o.src.objects.get(await o.src.objects.ref(kind));
+    if (obj === undefined) {
+      if (kind === 'context' || kind === 'plan') out.push({ where, message: `the ${kind} cannot be read back`, expected: `the registered ${kind}`, seen: null });
+      continue;
+    }
+    const r = validate(kind, obj);
+    if (!r.ok) out.push({ where, message: `${kind} read back is not schema-valid: ${r.errors.map((x) => `${x.path || '/'} ${x.message}`).join('; ')}`, expected: `valid ${kind}`, seen: r.errors });
+  }
+  const plan = await o.src.objects.plan();
+  const registered = (o.expanded.plan?.steps ?? []).map((s) => s.step_id).sort();
+  const seen = (plan?.steps ?? []).map((s) => s.step_id).sort();
+  if (plan && !isDeepStrictEqual(registered, seen)) out.push({ where, message: 'the plan read back has different step ids', expected: registered, seen });
+  return out;
+};
+
+function profileEvents(o: Observed, types: ReadonlySet<string>): BusEvent[] {
+  return o.events.filter((e) => familyOf(e) === undefined && types.has(e.event_type));
+}
+
+const SA_TYPES: ReadonlySet<string> = new Set(SA_EVENT_TYPES);
+const MAP_TYPES: ReadonlySet<string> = new Set(MAP_EVENT_TYPES);
+
+const gradeSaRun: Grader<'sa_run'> = async (on, o) => {
+  if (!on) return [];
+  const where = `${o.where}.sa_run`;
+  const sa = profileEvents(o, SA_TYPES);
+  const types = sa.map((e) => e.event_type);
+  const fail = (message: string, expected: unknown): FlowFailure[] => [{ where, message, expected, seen: types, events: evidence(sa) }];
+  if (sa.length === 0) return fail('no SA profile events', 'SAInitialized … SACompleted');
+  const saIds = new Set(sa.map((e) => (e as { sa_id?: unknown }).sa_id));
+  if (saIds.size !== 1 || !isUuidV4([...saIds][0])) return fail(`SA events carry ${saIds.size} different sa_id value(s)`, 'one v4 sa_id');
+  const head = ['SAInitialized', 'SAContextLoaded', 'SAPlanEvaluated'];
+  const tail = ['SATraceEmitted', 'SACompleted'];
+  if (!isDeepStrictEqual(types.slice(0, 3), head) || !isDeepStrictEqual(types.slice(-2), tail)) return fail('SA events are not in profile order', [...head, '…steps…', ...tail]);
+  const middle = sa.slice(3, -2);
+  const started: string[] = [];
+  for (let i = 0; i < middle.length; i += 2) {
+    const s = middle[i]!;
+    const e = middle[i + 1];
+    const stepOf = (x: BusEvent | undefined) => (x as { payload?: { step_id?: unknown } } | undefined)?.payload?.step_id;
+    if (s.event_type !== 'SAStepStarted' || !e || !['SAStepCompleted', 'SAStepFailed'].includes(e.event_type) || stepOf(s) !== stepOf(e)) {
+      return fail('each SAStepStarted must be followed by the SAStepCompleted/SAStepFailed of the same step', 'Started(x), Completed|Failed(x), …');
+    }
+    started.push(String(stepOf(s)));
+  }
+  const called = o.calls.map((c) => c.step_id);
+  return isDeepStrictEqual(started, called) ? [] : fail('SAStepStarted events do not match the step actions run', called.map((id) => nameOfStep(o, id)));
+};
+
+const gradeMapRun: Grader<'map_run'> = async (on, o) => {
+  if (!on) return [];
+  const where = `${o.where}.map_run`;
+  const map = profileEvents(o, MAP_TYPES);
+  const types = map.map((e) => e.event_type);
+  const fail = (message: string, expected: unknown, events = map): FlowFailure[] => [{ where, message, expected, seen: types, events: evidence(events) }];
+  const sessionId = o.expanded.collab?.collab_id;
+  if (types[0] !== 'MAPSessionStarted' || types[1] !== 'MAPRolesAssigned' || types.at(-1) !== 'MAPSessionCompleted') {
+    return fail('MAP events are not in profile order', ['MAPSessionStarted', 'MAPRolesAssigned', '…turns…', 'MAPSessionCompleted']);
+  }
+  const wrongSession = map.filter((e) => (e as { session_id?: unknown }).session_id !== sessionId);
+  if (wrongSession.length > 0) return fail(`${wrongSession.length} MAP event(s) carry a session_id other than the collab_id`, sessionId, wrongSession);
+  const key = (e: BusEvent) => {
+    const p = (e as { payload?: Record<string, unknown> }).payload ?? {};
+    return `${String(p['role_id'])}#${String(p['turn_number'])}`;
+  };
+  const dispatched = map.filter((e) => e.event_type === 'MAPTurnDispatched');
+  const completed = new Set(map.filter((e) => e.event_type === 'MAPTurnCompleted').map(key));
+  const unmatched = dispatched.filter((e) => !completed.has(key(e)));
+  if (unmatched.length > 0) return fail(`${unmatched.length} MAPTurnDispatched without a matching MAPTurnCompleted`, 'every dispatch completed', unmatched);
+  return dispatched.length === o.calls.length ? [] : fail(`${dispatched.length} turns dispatched for ${o.calls.length} step actions`, o.calls.length);
+};
+
+const GRADERS: { readonly [K in keyof Required<ExpectationSpec>]: Grader<K> } = {
+  final: gradeFinal,
+  events: gradeEvents,
+  transitions: gradeTransitions,
+  order: gradeOrder,
+  between: gradeBetween,
+  max_overlap: gradeOverlap,
+  ael: gradeAel,
+  trace: gradeTrace,
+  confirm: gradeConfirm,
+  unchanged_since: gradeUnchanged,
+  graph_deltas: gradeGraphDeltas,
+  events_valid: gradeEventsValid,
+  chains: gradeChains,
+  objects_valid: gradeObjectsValid,
+  sa_run: gradeSaRun,
+  map_run: gradeMapRun,
+};
+
+/** Grades every key of the block; `where` prefixes failure locations (`expect`, `operations[4].check`). */
+export async function gradeExpectation(src: GradingSource, spec: ExpectationSpec, where: string): Promise<FlowFailure[]> {
+  const [events, graph] = await Promise.all([src.kit.session.events(), src.kit.session.graph()]);
+  const calls = src.kit.ael.calls;
+  const o: Observed = { src, expanded: src.flow.expanded, events, graph, calls, env: { limit: src.ctx.maxConcurrency, executed: calls.length }, where };
+  const out: FlowFailure[] = [];
+  for (const key of Object.keys(GRADERS) as (keyof ExpectationSpec)[]) {
+    const value = spec[key];
+    if (value === undefined) continue;
+    out.push(...(await (GRADERS[key] as Grader<typeof key>)(value as never, o)));
+  }
+  return out;
+}

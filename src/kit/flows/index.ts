@@ -1,0 +1,53 @@
+// Golden flows: declarative YAML scenarios (schemas/golden-flow.schema.json) turned into
+// Checks. See docs/golden-flows.md for the format.
+
+import { readdir } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import type { Check } from '../check.js';
+import { flowCheck } from './check.js';
+import { FlowError, type FlowProblem } from './errors.js';
+import { loadFlow } from './load.js';
+
+export { FlowError, formatProblem, type FlowProblem } from './errors.js';
+export { loadFlow, type LoadedFlow } from './load.js';
+export { expandFlow, FLOW_EPOCH, type ExpandedFlow } from './expand.js';
+export { runFlow } from './check.js';
+export { importUpstreamFlow } from './upstream.js';
+
+const FLOW_FILE = /\.ya?ml$/i;
+
+/** Loads one flow file as a Check; throws FlowError naming file and line when malformed. */
+export async function loadFlowFile(path: string): Promise<Check> {
+  return flowCheck(await loadFlow(path));
+}
+
+/** Loads every *.yaml / *.yml flow of a folder (not recursive), sorted by file name. */
+export async function loadFlowDir(dir: string): Promise<{ checks: Check[]; problems: FlowProblem[] }> {
+  const folder = resolve(dir);
+  let names: string[];
+  try {
+    names = (await readdir(folder, { withFileTypes: true })).filter((d) => d.isFile() && FLOW_FILE.test(d.name)).map((d) => d.name).sort();
+  } catch (e) {
+    return { checks: [], problems: [{ file: folder, message: `cannot read the flow folder: ${(e as Error).message}` }] };
+  }
+  const checks: Check[] = [];
+  const problems: FlowProblem[] = [];
+  const firstFileOf = new Map<string, string>();
+  for (const name of names) {
+    const file = join(folder, name);
+    try {
+      const flow = await loadFlow(file);
+      const earlier = firstFileOf.get(flow.spec.id);
+      if (earlier) problems.push({ file, ...(flow.idLine !== undefined ? { line: flow.idLine } : {}), message: `flow id ${flow.spec.id} is already used by ${earlier}` });
+      else {
+        firstFileOf.set(flow.spec.id, file);
+        checks.push(flowCheck(flow));
+      }
+    } catch (e) {
+      // One problem per file (the first by line): fixing it may clear the rest.
+      if (e instanceof FlowError) problems.push(e.problems[0]!);
+      else throw e;
+    }
+  }
+  return { checks, problems };
+}

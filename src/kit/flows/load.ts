@@ -1,0 +1,79 @@
+// Turns a flow file into a LoadedFlow: YAML → schema → referenced files → cross-references
+// → expansion. The first problem found stops the load; every problem keeps file and line.
+
+import { resolve } from 'node:path';
+import type { Collab, Context, Plan } from '../../mplp/types.js';
+import { FlowError, type FlowProblem } from './errors.js';
+import { expandFlow, filePlanStepNames, type ExpandedFlow, type FileObjects } from './expand.js';
+import { readFlowRelativeFile } from './files.js';
+import { checkFlowShape } from './schema.js';
+import { checkFlowSemantics } from './semantics.js';
+import { readYamlSource, type YamlSource } from './source.js';
+import type { FlowSpec } from './spec.js';
+
+export interface LoadedFlow {
+  /** Absolute path of the flow file (what a vendor replays). */
+  file: string;
+  spec: FlowSpec;
+  expanded: ExpandedFlow;
+  /** Line of the flow's `id:` key, for reports about the flow as a whole. */
+  idLine?: number;
+}
+
+function problemsAt(source: YamlSource, found: { pointer: string; message: string }[]): FlowProblem[] {
+  return found.map((p) => {
+    const line = source.lineOf(p.pointer);
+    return { file: source.file, ...(line !== undefined ? { line } : {}), message: p.message };
+  });
+}
+
+function fail(problems: FlowProblem[]): never {
+  const sorted = [...problems].sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
+  throw new FlowError(sorted[0]!, sorted);
+}
+
+/** A plan read from a file must at least name its steps so the flow can address them. */
+function planFileProblem(value: unknown): string | undefined {
+  const steps = (value as { steps?: unknown }).steps;
+  if (!Array.isArray(steps) || steps.length === 0) return 'the plan file has no steps array';
+  const bad = steps.findIndex((s) => typeof (s as { step_id?: unknown } | null)?.step_id !== 'string');
+  return bad >= 0 ? `step ${bad} of the plan file has no string step_id` : undefined;
+}
+
+async function readFiles(source: YamlSource, spec: FlowSpec): Promise<FileObjects> {
+  const files: FileObjects = {};
+  const problems: { pointer: string; message: string }[] = [];
+  for (const key of ['context', 'plan', 'collab'] as const) {
+    const ref = spec[key]?.file;
+    if (ref === undefined) continue;
+    const read = await readFlowRelativeFile(source.file, ref);
+    if (!read.ok) {
+      problems.push({ pointer: `/${key}/file`, message: read.message });
+      continue;
+    }
+    const bad = key === 'plan' ? planFileProblem(read.value) : undefined;
+    if (bad) problems.push({ pointer: `/${key}/file`, message: `${ref}: ${bad}` });
+    else if (key === 'context') files.context = read.value as Context;
+    else if (key === 'plan') files.plan = read.value as Plan;
+    else files.collab = read.value as Collab;
+  }
+  if (problems.length > 0) fail(problemsAt(source, problems));
+  return files;
+}
+
+/** Loads one flow file; throws FlowError (file, line, problem) when it is malformed. */
+export async function loadFlow(path: string): Promise<LoadedFlow> {
+  const file = resolve(path);
+  const read = await readYamlSource(file);
+  if (!read.ok) fail([read.problem]);
+  const source = read.source;
+  const shape = checkFlowShape(source.value);
+  if (shape.length > 0) fail(problemsAt(source, shape));
+  const spec = source.value as FlowSpec;
+  const files = await readFiles(source, spec);
+  const stepNames = files.plan ? filePlanStepNames(files.plan) : Object.keys(spec.plan?.steps ?? {});
+  const semantic = checkFlowSemantics(spec, { steps: stepNames });
+  if (semantic.length > 0) fail(problemsAt(source, semantic));
+  const idLine = source.lineOf('/id');
+  return { file, spec, expanded: expandFlow(spec, files), ...(idLine !== undefined ? { idLine } : {}) };
+}

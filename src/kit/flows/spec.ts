@@ -1,0 +1,141 @@
+// TypeScript shape of a golden-flow file (schemas/golden-flow.schema.json is the authority).
+// A value of FlowSpec has passed the schema; cross-references are checked by semantics.ts.
+
+import type { Need } from '../check.js';
+
+export type Count = number | string;
+
+export interface ContextSpec {
+  file?: string;
+  status?: string;
+  title?: string;
+  summary?: string;
+  root?: { domain?: string; environment?: string };
+}
+
+export interface StepSpec {
+  after?: string[];
+  after_unknown?: string[];
+  id_of?: string;
+  description?: string;
+  agent_role?: string;
+  order_index?: number;
+  status?: string;
+}
+
+export interface PlanSpec {
+  file?: string;
+  status?: string;
+  title?: string;
+  objective?: string;
+  context?: 'missing';
+  steps?: Record<string, StepSpec | null>;
+}
+
+export interface CollabSpec {
+  file?: string;
+  mode?: 'broadcast' | 'round_robin' | 'orchestrated' | 'swarm' | 'pair';
+  status?: string;
+  title?: string;
+  purpose?: string;
+  participants?: Record<string, { kind?: 'agent' | 'human' | 'system' | 'external'; display_name?: string } | null>;
+}
+
+export interface ConfirmSpec {
+  status: string;
+  reason?: string;
+  decisions?: { status: string; by?: string; reason?: string }[];
+}
+
+export type ActionSpec =
+  | 'succeed'
+  | 'fail'
+  | { fail?: string; result?: unknown; barrier?: string; then?: 'succeed' | 'fail' };
+
+export interface OpExpect {
+  ok?: boolean;
+  code?: string;
+  unchanged?: boolean;
+  paused?: boolean;
+  plan?: string;
+}
+
+export type LoadPart = 'context' | 'plan' | 'collab' | 'confirm';
+
+/** One operation: exactly one of these keys is present. */
+export interface OperationSpec {
+  load?: { only?: LoadPart[]; expect?: OpExpect } | null;
+  transition?: { target: string; to: string; expect?: OpExpect };
+  reject_all?: { target: string };
+  confirm?: { status: 'approved' | 'rejected' | 'cancelled'; by?: string; reason?: string; expect?: OpExpect };
+  run?: { profile?: 'sa' | 'map'; background?: boolean; timeout_ms?: number; expect?: OpExpect } | null;
+  await_run?: { timeout_ms?: number; expect?: OpExpect } | null;
+  await_barrier?: { name: string; arrivals: number | 'limit'; timeout_ms?: number };
+  await_events?: { match: string; count?: Count; timeout_ms?: number };
+  release_barrier?: string;
+  pause?: { expect?: OpExpect } | null;
+  resume?: { expect?: OpExpect } | null;
+  cancel?: { background?: boolean; expect?: OpExpect } | null;
+  await_cancel?: { timeout_ms?: number; expect?: OpExpect } | null;
+  snapshot?: string;
+  check?: ExpectationSpec;
+  register_module?: { name: string; output?: unknown; expect?: OpExpect };
+  unregister_module?: { name: string; expect?: OpExpect };
+  invoke_module?: { name: string; input?: unknown; output?: unknown; expect?: OpExpect };
+  list_modules?: { includes?: string[]; excludes?: string[] };
+  vsl_set?: { key: string; value: unknown };
+  vsl_get?: { key: string; equals?: unknown };
+}
+
+export type OperationName = keyof OperationSpec;
+
+export interface FinalSpec {
+  plan?: string;
+  context?: string;
+  trace?: string;
+  confirm?: string;
+  collab?: string;
+  steps?: Record<string, string>;
+  all_steps?: string;
+}
+
+export interface ExpectationSpec {
+  final?: FinalSpec;
+  events?: Record<string, Count>;
+  transitions?: Record<string, string[]>;
+  order?: string[];
+  between?: { from: string; to: string; none: string }[];
+  max_overlap?: Count;
+  ael?: { calls?: Count; order?: string[]; called?: string[]; not_called?: string[]; actions_valid?: boolean };
+  trace?: { segments?: Count; segments_terminal?: boolean; events?: Count; bound?: boolean; append_only_since?: string };
+  confirm?: { decisions?: Count; targets_plan?: boolean; latest_decision_matches?: boolean };
+  unchanged_since?: string;
+  graph_deltas?: boolean;
+  events_valid?: boolean;
+  chains?: boolean;
+  objects_valid?: boolean;
+  sa_run?: boolean;
+  map_run?: boolean;
+}
+
+export interface FlowSpec {
+  id: string;
+  title: string;
+  description?: string;
+  requirements: string[];
+  needs?: Need[];
+  min_concurrency?: number;
+  max_concurrency?: number;
+  context?: ContextSpec;
+  plan?: PlanSpec;
+  collab?: CollabSpec;
+  confirm?: ConfirmSpec;
+  actions?: Record<string, ActionSpec>;
+  operations: OperationSpec[];
+  expect?: ExpectationSpec;
+}
+
+/** The operation name of one list item (the schema guarantees exactly one key). */
+export function operationName(op: OperationSpec): OperationName {
+  return Object.keys(op)[0] as OperationName;
+}
