@@ -13,6 +13,8 @@ export type Outcome = 'pass' | 'fail' | 'error' | 'skipped' | 'blocked';
 export type Need = Exclude<keyof Capabilities, 'profiles'> | `profile:${Profile}`;
 
 export interface CheckResult {
+  /** A check returns pass, fail, error or skipped; `blocked` is decided by the scheduler only.
+   *  Any adapter fault seen during the check overrides what it returns with `error`. */
   outcome: Outcome;
   /** One sentence a vendor understands without reading the kit. */
   message: string;
@@ -38,9 +40,11 @@ export interface CheckContext {
   seed: number;
   /** Limit passed to sessions as env.maxConcurrency. */
   maxConcurrency: number;
-  /** Opens a fresh isolated session; every session opened is closed after the check. */
+  /** Opens a fresh isolated session (own workspace and RecordingAEL); every session opened is
+   *  closed after the check. Its operations are guarded: a throw, a hang past the operation
+   *  timeout or a malformed return rejects with an AdapterFault and ends the check `error`. */
   newSession(): Promise<KitSession>;
-  /** Abort signal that fires when the check's time is up. */
+  /** Fires when the check is over (its time is up, or it finished): stop waiting on barriers. */
   signal: AbortSignal;
 }
 

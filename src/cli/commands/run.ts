@@ -1,0 +1,136 @@
+// `mplp-conformance run`: grade an adapter against the catalogue and write the reports.
+
+import { randomInt } from 'node:crypto';
+import { resolve } from 'node:path';
+import { describeThrown } from '../../adapter/load.js';
+import { runConformance } from '../../kit/conformance.js';
+import type { Report } from '../../kit/report/build.js';
+import { writeReport } from '../../kit/report/write.js';
+import { DEFAULT_RUN_OPTIONS, type RunOptions } from '../../kit/runner.js';
+import { selectChecks, type ConformanceLevel } from '../../kit/select.js';
+import { choiceOption, intOption, listOption, stringOption, type Parsed } from '../args.js';
+import type { Command, FlagSpec } from '../command.js';
+import { EXIT, runExitCode, usageError } from '../exit-codes.js';
+import type { Output } from '../output.js';
+import { FORMATS, progressLine, renderRun } from '../run-console.js';
+import { disposeTarget, kitPaths, loadCatalogueOrFail, loadChecksOrFail, loadTargetOrFail } from '../setup.js';
+
+const LEVELS: readonly ConformanceLevel[] = ['core', 'full'];
+const MAX_SEED = 2 ** 32 - 1;
+
+/** Flags `run` shares with `list` and `replay`: where the kit's own data lives. */
+export const KIT_FLAGS: Record<string, FlagSpec> = {
+  catalogue: { type: 'string', value: '<file>', description: 'Requirement catalogue (kit development; default: suites/requirements.yaml).' },
+  suites: { type: 'string', value: '<dir>', description: 'Folder of *.check.ts files (kit development; default: suites/).' },
+  flows: { type: 'string', value: '<dir>', description: 'Folder of golden flows (kit development; default: golden-flows/).' },
+};
+
+export const ADAPTER_FLAG: FlagSpec = {
+  type: 'string',
+  short: 'a',
+  value: '<spec>',
+  description: 'Adapter module (.ts/.js path) or package name. Default: the embedded reference runtime.',
+};
+
+export const TIMEOUT_FLAG: FlagSpec = { type: 'string', value: '<ms>', description: 'Limit for one adapter operation (default 10000).' };
+
+export function readTimeouts(values: Parsed['values']): { operationTimeoutMs: number; checkTimeoutMs: number } {
+  const operationTimeoutMs = intOption('timeout', stringOption(values['timeout']), 1) ?? DEFAULT_RUN_OPTIONS.operationTimeoutMs;
+  const checkTimeoutMs = intOption('check-timeout', stringOption(values['check-timeout']), 1) ?? Math.max(DEFAULT_RUN_OPTIONS.checkTimeoutMs, 4 * operationTimeoutMs);
+  return { operationTimeoutMs, checkTimeoutMs };
+}
+
+export function readSeed(values: Parsed['values']): number {
+  return intOption('seed', stringOption(values['seed']), 0, MAX_SEED) ?? randomInt(0, 2 ** 31);
+}
+
+function readRunOptions(values: Parsed['values']): RunOptions & { runs: number } {
+  return {
+    level: choiceOption('level', stringOption(values['level']), LEVELS) ?? 'full',
+    only: listOption(values['only']),
+    seed: readSeed(values),
+    ...readTimeouts(values),
+    concurrency: intOption('concurrency', stringOption(values['concurrency']), 1, 64) ?? DEFAULT_RUN_OPTIONS.concurrency,
+    maxConcurrency: intOption('max-concurrency', stringOption(values['max-concurrency']), 1, 1024) ?? DEFAULT_RUN_OPTIONS.maxConcurrency,
+    bail: values['bail'] === true,
+    runs: intOption('runs', stringOption(values['runs']), 1, 1000) ?? 1,
+  };
+}
+
+async function execute(parsed: Parsed, output: Output): Promise<number> {
+  const { values } = parsed;
+  const { runs, ...options } = readRunOptions(values);
+  const format = choiceOption('format', stringOption(values['format']), FORMATS) ?? 'pretty';
+  const reportDir = resolve(stringOption(values['report-dir']) ?? 'reports');
+  const spec = stringOption(values['adapter']);
+
+  const paths = kitPaths({ catalogue: stringOption(values['catalogue']), suites: stringOption(values['suites']), flows: stringOption(values['flows']) });
+  const catalogue = await loadCatalogueOrFail(paths.catalogue);
+  const checks = await loadChecksOrFail(catalogue, paths);
+  const { unmatched, checks: selected } = selectChecks(checks, catalogue, options);
+  if (unmatched.length > 0) throw usageError(`--only ${unmatched.join(',')} matches no area, requirement or check at level ${options.level} (see mplp-conformance list)`);
+  const target = await loadTargetOrFail(spec, options.operationTimeoutMs);
+  if (format === 'pretty') output.err(`seed ${options.seed}`);
+
+  const reports: Report[] = [];
+  let exitCode: number = EXIT.conformant;
+  try {
+    for (let i = 0; i < runs; i++) {
+      const progress = progressLine(output, selected.length, format === 'pretty');
+      const { report } = await runConformance({ target, checks, catalogue, options, progress });
+      progress.done();
+      const written = await writeReport(report, reportDir).catch((e: unknown) => {
+        throw usageError(`cannot write the report under ${reportDir}: ${describeThrown(e)}`);
+      });
+      for (const problem of written.schemaProblems) output.err(`warning: report.json does not match schemas/report.schema.json: ${problem}`);
+      output.out(renderRun(format, report, written));
+      reports.push(report);
+      exitCode = Math.max(exitCode, runExitCode(report));
+    }
+  } finally {
+    const disposeProblem = await disposeTarget(target, options.operationTimeoutMs);
+    if (disposeProblem) output.err(`warning: ${disposeProblem}`);
+  }
+  if (runs > 1) exitCode = Math.max(exitCode, reportRepeatability(reports, output));
+  return exitCode;
+}
+
+/** With --runs N: the same seed must give the same verdicts; name the checks that flipped. */
+function reportRepeatability(reports: Report[], output: Output): number {
+  const hashes = new Set(reports.map((r) => r.verdict_hash));
+  if (hashes.size === 1) {
+    output.err(`${reports.length} runs, identical verdicts (hash ${reports[0]!.verdict_hash.slice(0, 12)})`);
+    return EXIT.conformant;
+  }
+  const flipped = reports[0]!.checks
+    .map((c) => c.id)
+    .filter((id) => new Set(reports.map((r) => r.checks.find((c) => c.id === id)?.outcome)).size > 1);
+  output.err(`${reports.length} runs with the same seed gave ${hashes.size} different verdicts; outcomes changed for: ${flipped.join(', ')}`);
+  return EXIT.operational;
+}
+
+export const runCommand: Command = {
+  name: 'run',
+  summary: 'Run the conformance checks against an adapter and write reports/<run-id>/{report.json, junit.xml, summary.md}.',
+  positionals: '',
+  maxPositionals: 0,
+  flags: {
+    adapter: ADAPTER_FLAG,
+    level: { type: 'string', value: '<core|full>', description: 'Conformance level to judge (default full).' },
+    only: { type: 'string', multiple: true, value: '<area|id>', description: 'Run only an area, a requirement id (or prefix) or a check id (or prefix); repeatable or comma-separated.' },
+    seed: { type: 'string', value: '<n>', description: 'Seed for everything randomised (default: random, printed).' },
+    runs: { type: 'string', value: '<n>', description: 'Repeat the run n times with the same seed and compare verdicts (default 1).' },
+    timeout: TIMEOUT_FLAG,
+    'check-timeout': { type: 'string', value: '<ms>', description: 'Limit for one whole check (default max(60000, 4 × --timeout)).' },
+    concurrency: { type: 'string', value: '<n>', description: 'Checks run in parallel (default 1).' },
+    'max-concurrency': { type: 'string', value: '<n>', description: 'MAP parallelism limit given to sessions (default 4).' },
+    'report-dir': { type: 'string', value: '<dir>', description: 'Where reports are written (default reports/).' },
+    format: { type: 'string', value: '<pretty|json|quiet>', description: 'Console output: pretty summary, the report as JSON, or one line (default pretty).' },
+    bail: { type: 'boolean', description: 'Stop starting checks after the first fail or error.' },
+    ...KIT_FLAGS,
+  },
+  notes: [
+    'Exit codes: 0 conformant at the level; 1 non-conformant; 3 adapter/operational error (checks ended error and nothing failed, or the adapter failed while starting); 4 usage or configuration error.',
+  ],
+  execute,
+};

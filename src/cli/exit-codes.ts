@@ -1,0 +1,34 @@
+// The CLI's exit codes, one meaning each (docs/adapter.md lists them for vendors and CI).
+
+export const EXIT = {
+  /** Conformant at the requested level. */
+  conformant: 0,
+  /** The runtime broke at least one graded MUST rule (or `validate` found invalid input). */
+  nonConformant: 1,
+  /** Nothing failed, but checks ended `error`/`blocked`, or the adapter failed while starting. */
+  operational: 3,
+  /** Bad command line, unusable adapter spec or module, or a broken kit configuration. */
+  usage: 4,
+} as const;
+
+export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
+
+/** An expected way for a command to stop: a message for stderr and an exit code. */
+export class CliError extends Error {
+  override name = 'CliError';
+  constructor(
+    message: string,
+    readonly exitCode: ExitCode,
+  ) {
+    super(message);
+  }
+}
+
+export const usageError = (message: string) => new CliError(message, EXIT.usage);
+
+/** The exit code of a finished run: its requested level verdict, then any adapter trouble. */
+export function runExitCode(report: { verdict: { verdict: string }; totals: { checks: Record<string, number> } }): ExitCode {
+  if (report.verdict.verdict === 'non-conformant') return EXIT.nonConformant;
+  if (report.verdict.verdict === 'inconclusive' || (report.totals.checks['error'] ?? 0) > 0) return EXIT.operational;
+  return EXIT.conformant;
+}

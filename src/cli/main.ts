@@ -1,0 +1,85 @@
+// The CLI entry: picks the command (default `run`), parses its flags from the command's own
+// table, and turns every expected failure into a message and an exit code. No stack traces
+// unless MPLP_DEBUG is set.
+
+import { readFileSync } from 'node:fs';
+import { describeThrown } from '../adapter/load.js';
+import { parseCommand } from './args.js';
+import { parseConfig, renderHelp, type Command } from './command.js';
+import { initCommand } from './commands/init.js';
+import { listCommand } from './commands/list.js';
+import { replayCommand } from './commands/replay.js';
+import { runCommand } from './commands/run.js';
+import { validateCommand } from './commands/validate.js';
+import { CliError, EXIT, usageError } from './exit-codes.js';
+import { processOutput, type Output } from './output.js';
+
+const COMMANDS: readonly Command[] = [runCommand, listCommand, validateCommand, initCommand, replayCommand];
+const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
+function generalHelp(): string {
+  const width = Math.max(...COMMANDS.map((c) => c.name.length));
+  return [
+    `mplp-conformance ${VERSION}: conformance kit for the MPLP v1.0 L3 Execution & Orchestration layer`,
+    '',
+    'Usage: mplp-conformance [command] [options]     (command defaults to run)',
+    '',
+    'Commands:',
+    ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+    '',
+    'Run `mplp-conformance <command> --help` for the options of one command.',
+    'Exit codes: 0 conformant/valid, 1 non-conformant/invalid, 3 adapter or operational error, 4 usage or configuration error.',
+    '',
+  ].join('\n');
+}
+
+function findCommand(name: string): Command {
+  const command = COMMANDS.find((c) => c.name === name);
+  if (!command) throw usageError(`unknown command "${name}" (commands: ${COMMANDS.map((c) => c.name).join(', ')}; see mplp-conformance --help)`);
+  return command;
+}
+
+async function dispatch(argv: string[], output: Output): Promise<number> {
+  const [first, ...rest] = argv;
+  if (first === '--help' || first === '-h') {
+    output.out(generalHelp());
+    return EXIT.conformant;
+  }
+  if (first === '--version' || first === '-v') {
+    output.out(VERSION);
+    return EXIT.conformant;
+  }
+  if (first === 'help') {
+    output.out(rest[0] === undefined ? generalHelp() : renderHelp(findCommand(rest[0])));
+    return EXIT.conformant;
+  }
+  const [command, args] = first === undefined || first.startsWith('-') ? [runCommand, argv] : [findCommand(first), rest];
+  const parsed = parseCommand(command.name, args, parseConfig(command), command.maxPositionals);
+  if (parsed.values['help'] === true) {
+    output.out(renderHelp(command));
+    return EXIT.conformant;
+  }
+  return command.execute(parsed, output);
+}
+
+export async function main(argv: string[], output: Output = processOutput): Promise<number> {
+  try {
+    return await dispatch(argv, output);
+  } catch (e) {
+    if (e instanceof CliError) {
+      output.err(`mplp-conformance: ${e.message}`);
+      return e.exitCode;
+    }
+    output.err(`mplp-conformance: internal error: ${describeThrown(e)}${process.env['MPLP_DEBUG'] ? `\n${(e as Error).stack ?? ''}` : ' (set MPLP_DEBUG=1 for the stack)'}`);
+    return EXIT.operational;
+  }
+}
+
+/** Process entry used by bin/mplp-conformance.js. */
+export async function cli(argv: string[] = process.argv.slice(2)): Promise<never> {
+  // A misbehaving adapter can leave promises rejecting after its check ended; note, never crash.
+  process.on('unhandledRejection', (reason) => processOutput.err(`warning: ignored an unhandled rejection: ${describeThrown(reason)}`));
+  const code = await main(argv);
+  // Exit explicitly: a hung adapter may hold timers or sockets open forever.
+  process.exit(code);
+}

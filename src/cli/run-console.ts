@@ -1,0 +1,92 @@
+// What `run` prints: the summary first (per level and per area), then each failure and error
+// with its requirement, expected, seen and replay command. `json` prints the report itself;
+// `quiet` one line.
+
+import type { Check } from '../kit/check.js';
+import type { Report } from '../kit/report/build.js';
+import { areaRows, countsText, inline, problemChecks } from '../kit/report/tally.js';
+import type { WrittenReport } from '../kit/report/write.js';
+import type { CheckRecord, RunProgress } from '../kit/runner.js';
+import type { Output } from './output.js';
+
+export const FORMATS = ['pretty', 'json', 'quiet'] as const;
+export type Format = (typeof FORMATS)[number];
+
+function table(rows: string[][]): string[] {
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
+  return rows.map((r) => `  ${r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join('  ')}`.trimEnd());
+}
+
+function requirementLabels(record: CheckRecord, report: Report): string {
+  return record.requirements
+    .map((id) => {
+      const req = report.requirements.find((r) => r.id === id);
+      return req ? `${id} (${req.level}${req.core ? ', core' : ''})` : id;
+    })
+    .join(', ');
+}
+
+export function renderPretty(report: Report, written: WrittenReport): string {
+  const caps = report.adapter.capabilities;
+  const claimed = [...caps.profiles.map((p) => `profile:${p}`), ...Object.entries(caps).filter(([k, v]) => k !== 'profiles' && v === true).map(([k]) => k)];
+  const lines = [
+    `mplp-conformance ${report.kit.version} · MPLP ${report.spec.version} ${report.spec.layer}`,
+    `adapter: ${report.adapter.name} ${report.adapter.version}${report.adapter.spec ? ` (${report.adapter.spec})` : ' (embedded reference)'}`,
+    `claims:  ${claimed.length > 0 ? claimed.join(', ') : 'nothing'}`,
+    `seed:    ${report.seed} · level ${report.options.level}${report.verdict.partial ? ` · partial: --only ${report.options.only.join(',')}` : ''}`,
+    '',
+    ...table([
+      ['level', 'verdict', 'failures', 'inconclusive', 'warnings', 'ungraded'],
+      ...report.levels.map((l) => [l.level, l.verdict, String(l.failures.length), String(l.inconclusive.length), String(l.warnings.length), String(l.ungraded.length)]),
+    ]),
+    '',
+    ...table([['area', 'requirements', 'checks'], ...areaRows(report).map((r) => [r.area, countsText(r.requirements), String(r.checks)])]),
+    '',
+    `checks: ${countsText(report.totals.checks)}`,
+  ];
+  // Level failures not caused by a failing check (an unclaimed capability core needs).
+  const verdictOf = (id: string) => report.requirements.find((r) => r.id === id)?.verdict;
+  for (const l of report.levels) {
+    for (const f of l.failures.filter((x) => verdictOf(x.requirement) !== 'fail')) lines.push(`${l.level}: ${f.requirement} ${f.reason}`);
+  }
+  const problems = problemChecks(report);
+  if (problems.length > 0) lines.push('');
+  for (const c of problems) {
+    lines.push(`${c.outcome.toUpperCase()} ${c.id} — ${requirementLabels(c, report)}`, `  ${c.message}`);
+    if (c.expected !== undefined) lines.push(`  expected: ${inline(c.expected)}`);
+    if (c.seen !== undefined) lines.push(`  seen:     ${inline(c.seen)}`);
+    for (const cmd of c.replay ?? []) lines.push(`  replay:   ${cmd}`);
+  }
+  const warnings = report.verdict.warnings;
+  if (warnings.length > 0) lines.push('', `warnings (do not affect the verdict): ${warnings.map((w) => w.requirement).join(', ')}`);
+  if (report.untested.length > 0) lines.push(`untested (no check yet, not graded): ${report.untested.join(', ')}`);
+  if (report.bailed_after) lines.push(`--bail: stopped after ${report.bailed_after}`);
+  lines.push('', `${report.verdict.level}: ${report.verdict.verdict.toUpperCase()}`, `report: ${written.files.report} (junit.xml, summary.md beside it)`);
+  return `${lines.join('\n')}\n`;
+}
+
+export function renderRun(format: Format, report: Report, written: WrittenReport): string {
+  switch (format) {
+    case 'json':
+      return `${JSON.stringify(report, null, 2)}\n`;
+    case 'quiet':
+      return `${report.verdict.level}: ${report.verdict.verdict} (${countsText(report.totals.checks)}) ${written.files.report}\n`;
+    case 'pretty':
+      return renderPretty(report, written);
+  }
+}
+
+/** A one-line progress indicator on an interactive stderr; nothing otherwise. */
+export function progressLine(output: Output, total: number, enabled: boolean): RunProgress & { done(): void } {
+  let finished = 0;
+  const show = (text: string) => output.status(text);
+  if (!enabled || !output.interactive) return { done: () => undefined };
+  return {
+    onCheckStart: (check: Check) => show(`[${finished}/${total}] ${check.id}`),
+    onCheckEnd: (record: CheckRecord) => {
+      finished += 1;
+      show(`[${finished}/${total}] ${record.id} ${record.outcome}`);
+    },
+    done: () => show(''),
+  };
+}

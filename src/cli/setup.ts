@@ -1,0 +1,73 @@
+// Loading what a command needs (catalogue, checks, adapter) and turning each failure into a
+// CliError with the right exit code and a message that names the file or spec.
+
+import { fileURLToPath } from 'node:url';
+import { AdapterLoadError, describeThrown, loadAdapter } from '../adapter/load.js';
+import { CatalogueError, DEFAULT_CATALOGUE, lintCoverage, loadCatalogue, type Catalogue } from '../kit/catalogue.js';
+import type { Check } from '../kit/check.js';
+import { DEFAULT_FLOWS_DIR, DEFAULT_SUITES_DIR, discoverChecks } from '../kit/discover.js';
+import type { RunTarget } from '../kit/runner.js';
+import { CliError, EXIT, usageError } from './exit-codes.js';
+
+export const REFERENCE_ADAPTER = fileURLToPath(new URL('../adapters/reference.ts', import.meta.url));
+
+export interface KitPaths {
+  catalogue: string;
+  suites: string;
+  flows: string;
+}
+
+export function kitPaths(values: { catalogue?: string | undefined; suites?: string | undefined; flows?: string | undefined }): KitPaths {
+  return { catalogue: values.catalogue ?? DEFAULT_CATALOGUE, suites: values.suites ?? DEFAULT_SUITES_DIR, flows: values.flows ?? DEFAULT_FLOWS_DIR };
+}
+
+export async function loadCatalogueOrFail(file: string): Promise<Catalogue> {
+  try {
+    return await loadCatalogue(file);
+  } catch (e) {
+    if (e instanceof CatalogueError) throw usageError(`the requirement catalogue is unusable:\n${e.message}`);
+    throw e;
+  }
+}
+
+/** Every check, after the lint that ties them to the catalogue; any problem is a config error. */
+export async function loadChecksOrFail(catalogue: Catalogue, paths: KitPaths): Promise<Check[]> {
+  const { checks, problems } = await discoverChecks({ suitesDir: paths.suites, flowsDir: paths.flows });
+  const lines = problems.map((p) => `${p.file}${p.line !== undefined ? `:${p.line}` : ''}: ${p.message}`);
+  for (const u of lintCoverage(catalogue, checks).unknown) {
+    const file = checks.find((c) => c.id === u.check)?.origin?.file;
+    lines.push(`${file ?? u.check}: check ${u.check} names requirement ${u.requirement}, which ${catalogue.file} does not define`);
+  }
+  if (lines.length > 0) throw usageError(`the kit's checks are misconfigured (${lines.length} problem(s)):\n  ${lines.join('\n  ')}`);
+  return checks;
+}
+
+/** The adapter to test: the given spec, or the embedded reference runtime. */
+export async function loadTargetOrFail(spec: string | undefined, timeoutMs: number): Promise<RunTarget> {
+  try {
+    const loaded = await loadAdapter(spec ?? REFERENCE_ADAPTER, { timeoutMs });
+    return { adapter: loaded.adapter, description: loaded.description, ...(spec === undefined ? {} : { spec }) };
+  } catch (e) {
+    if (e instanceof AdapterLoadError) throw new CliError(e.message, e.stage === 'runtime' ? EXIT.operational : EXIT.usage);
+    throw e;
+  }
+}
+
+/** Lets the adapter release resources; its failure is reported, never fatal. */
+export async function disposeTarget(target: RunTarget, timeoutMs: number): Promise<string | undefined> {
+  if (typeof target.adapter.dispose !== 'function') return undefined;
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([
+      Promise.resolve().then(() => target.adapter.dispose!()),
+      new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`did not settle within ${timeoutMs} ms`)), timeoutMs);
+      }),
+    ]);
+    return undefined;
+  } catch (e) {
+    return `adapter.dispose() ${describeThrown(e)}`;
+  } finally {
+    clearTimeout(timer);
+  }
+}

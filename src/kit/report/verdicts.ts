@@ -1,0 +1,120 @@
+// From check outcomes to requirement verdicts to a conformance-level verdict. The policy
+// (documented for vendors in docs/adapter.md):
+//   requirement: fail if any of its checks failed; else error if any errored; else blocked if
+//     any was blocked; else pass if any passed (skipped checks are ignored); else skipped when
+//     every check was skipped; untested when no check grades it.
+//   core: every core MUST requirement passes. A core MUST requirement whose capability is not
+//     claimed is a failure: core conformance requires that capability.
+//   full: core, plus every MUST requirement whose capabilities are claimed passes.
+//   SHOULD/MAY failures are warnings and never change a level verdict. Untested requirements
+//   and ones whose checks were all skipped are listed as ungraded, not counted.
+
+import type { Capabilities } from '../../adapter/contract.js';
+import type { Catalogue, Requirement } from '../catalogue.js';
+import type { Need } from '../check.js';
+import { unclaimed } from '../needs.js';
+import type { CheckRecord } from '../runner.js';
+import type { ConformanceLevel } from '../select.js';
+
+export type RequirementVerdictValue = 'pass' | 'fail' | 'error' | 'blocked' | 'skipped' | 'untested';
+
+export interface RequirementVerdict {
+  id: string;
+  level: Requirement['level'];
+  area: Requirement['area'];
+  core: boolean;
+  rule: string;
+  needs: Need[];
+  verdict: RequirementVerdictValue;
+  /** Checks that grade it in this run. */
+  checks: string[];
+}
+
+export type LevelVerdictValue = 'conformant' | 'non-conformant' | 'inconclusive';
+
+export interface LevelFinding {
+  requirement: string;
+  reason: string;
+}
+
+export interface LevelVerdict {
+  level: ConformanceLevel;
+  verdict: LevelVerdictValue;
+  /** True when --only narrowed the run: the verdict covers only the requirements in scope. */
+  partial: boolean;
+  failures: LevelFinding[];
+  inconclusive: LevelFinding[];
+  /** SHOULD/MAY requirements that failed or errored. */
+  warnings: LevelFinding[];
+  /** Requirements of the level that no check graded (untested or all checks skipped). */
+  ungraded: string[];
+}
+
+/** Worst first: the first outcome present among a requirement's graded checks decides. */
+const PRECEDENCE: ReadonlyArray<[CheckRecord['outcome'], RequirementVerdictValue]> = [
+  ['fail', 'fail'],
+  ['error', 'error'],
+  ['blocked', 'blocked'],
+  ['pass', 'pass'],
+];
+
+export function requirementVerdict(records: readonly CheckRecord[]): RequirementVerdictValue {
+  if (records.length === 0) return 'untested';
+  for (const [outcome, verdict] of PRECEDENCE) if (records.some((r) => r.outcome === outcome)) return verdict;
+  return 'skipped';
+}
+
+export function requirementVerdicts(catalogue: Catalogue, scope: readonly string[], records: readonly CheckRecord[]): RequirementVerdict[] {
+  return scope.map((id) => {
+    const req = catalogue.byId.get(id)!;
+    const graded = records.filter((r) => r.requirements.includes(id));
+    return {
+      id,
+      level: req.level,
+      area: req.area,
+      core: req.core,
+      rule: req.rule,
+      needs: [...req.needs],
+      verdict: requirementVerdict(graded),
+      checks: graded.map((r) => r.id),
+    };
+  });
+}
+
+const VERDICT_REASON: Partial<Record<RequirementVerdictValue, string>> = {
+  fail: 'a check found the rule broken',
+  error: 'a check ended in an adapter or harness error',
+  blocked: 'a check could not run because a prerequisite did not pass',
+};
+
+/** The levels a run can judge: a core run cannot say anything about full. */
+export function levelsFor(level: ConformanceLevel): ConformanceLevel[] {
+  return level === 'core' ? ['core'] : ['core', 'full'];
+}
+
+export function levelVerdict(level: ConformanceLevel, verdicts: readonly RequirementVerdict[], caps: Capabilities, partial: boolean): LevelVerdict {
+  const failures: LevelFinding[] = [];
+  const inconclusive: LevelFinding[] = [];
+  const warnings: LevelFinding[] = [];
+  const ungraded: string[] = [];
+
+  for (const v of verdicts) {
+    if (v.level !== 'MUST') {
+      if ((v.core || level === 'full') && (v.verdict === 'fail' || v.verdict === 'error')) {
+        warnings.push({ requirement: v.id, reason: `${v.level} requirement: ${VERDICT_REASON[v.verdict]}` });
+      }
+      continue;
+    }
+    const missing = unclaimed(v.needs, caps);
+    if (missing.length > 0) {
+      if (v.core) failures.push({ requirement: v.id, reason: `needs ${missing.join(', ')}, which the adapter does not claim; core conformance requires it` });
+      continue;
+    }
+    if (!v.core && level === 'core') continue;
+    if (v.verdict === 'fail') failures.push({ requirement: v.id, reason: VERDICT_REASON.fail! });
+    else if (v.verdict === 'error' || v.verdict === 'blocked') inconclusive.push({ requirement: v.id, reason: VERDICT_REASON[v.verdict]! });
+    else if (v.verdict === 'untested' || v.verdict === 'skipped') ungraded.push(v.id);
+  }
+  const verdict: LevelVerdictValue = failures.length > 0 ? 'non-conformant' : inconclusive.length > 0 ? 'inconclusive' : 'conformant';
+  return { level, verdict, partial, failures, inconclusive, warnings, ungraded };
+}

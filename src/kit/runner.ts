@@ -1,0 +1,233 @@
+// Runs checks against one adapter and returns one record per check. Every check ends with
+// exactly one outcome: skipped (a need is not claimed), blocked (a prerequisite did not pass,
+// or --bail stopped the run), error (the adapter or the check misbehaved), or the check's own
+// pass/fail. A run always completes, whatever the adapter does.
+
+import { performance } from 'node:perf_hooks';
+import type { Adapter, AdapterDescription } from '../adapter/contract.js';
+import { describeThrown } from '../adapter/load.js';
+import type { Catalogue } from './catalogue.js';
+import type { Check, CheckResult, Outcome } from './check.js';
+import { openCheckScope } from './check-context.js';
+import { checkResultShape, jsonSafe, MAX_EVIDENCE_EVENTS } from './check-result.js';
+import { unclaimed } from './needs.js';
+import { replayCommands } from './replay.js';
+import { orderChecks, Slots } from './schedule.js';
+import { selectChecks, type ConformanceLevel, type Selection } from './select.js';
+
+export interface RunOptions {
+  level: ConformanceLevel;
+  /** Areas, requirement ids/prefixes or check ids/prefixes; empty runs everything at the level. */
+  only: string[];
+  seed: number;
+  /** Limit for one adapter operation (session method, createSession). */
+  operationTimeoutMs: number;
+  /** Limit for one whole check. */
+  checkTimeoutMs: number;
+  /** Checks run in parallel. */
+  concurrency: number;
+  /** Stop starting checks after the first fail or error. */
+  bail: boolean;
+  /** MAP parallelism limit given to sessions (env.maxConcurrency). */
+  maxConcurrency: number;
+}
+
+export const DEFAULT_RUN_OPTIONS: RunOptions = {
+  level: 'full',
+  only: [],
+  seed: 0,
+  operationTimeoutMs: 10_000,
+  checkTimeoutMs: 60_000,
+  concurrency: 1,
+  bail: false,
+  maxConcurrency: 4,
+};
+
+export interface RunTarget {
+  adapter: Adapter;
+  description: AdapterDescription;
+  /** The --adapter value, for replay commands; absent for the embedded reference. */
+  spec?: string;
+}
+
+export interface CheckRecord {
+  id: string;
+  title: string;
+  requirements: string[];
+  /** Area of its first requirement: how reports group checks. */
+  area: string;
+  file?: string;
+  kind: 'suite' | 'flow';
+  outcome: Outcome;
+  message: string;
+  expected?: unknown;
+  seen?: unknown;
+  events?: unknown[];
+  evidence?: Record<string, unknown>;
+  counterexample?: string;
+  /** Commands that rerun this check alone (present for every non-pass). */
+  replay?: string[];
+  sessions: number;
+  duration_ms: number;
+}
+
+export interface RunProgress {
+  onCheckStart?(check: Check): void;
+  onCheckEnd?(record: CheckRecord): void;
+}
+
+export interface RunResult {
+  selection: Selection;
+  records: CheckRecord[];
+  /** The check whose fail/error stopped the run under --bail. */
+  bailedAfter?: string;
+  started_at: string;
+  finished_at: string;
+  duration_ms: number;
+}
+
+export async function runChecks(
+  target: RunTarget,
+  checks: readonly Check[],
+  catalogue: Catalogue,
+  options: RunOptions,
+  progress: RunProgress = {},
+): Promise<RunResult> {
+  const startedAt = new Date();
+  const t0 = performance.now();
+  const selection = selectChecks(checks, catalogue, options);
+  const { ordered, cyclic } = orderChecks(selection.checks);
+  const slots = new Slots(options.concurrency);
+  const selectedById = new Map(selection.checks.map((c) => [c.id, c]));
+  const settled = new Map<string, Promise<CheckRecord>>();
+  let bailedAfter: string | undefined;
+
+  const finish = (check: Check, result: CheckResult, sessions: number, ms: number): CheckRecord => {
+    const record = toRecord(check, result, sessions, ms, target, options.seed, catalogue);
+    if (options.bail && bailedAfter === undefined && (record.outcome === 'fail' || record.outcome === 'error')) bailedAfter = check.id;
+    progress.onCheckEnd?.(record);
+    return record;
+  };
+
+  const schedule = (check: Check): Promise<CheckRecord> => {
+    const known = settled.get(check.id);
+    if (known) return known;
+    const task = (async (): Promise<CheckRecord> => {
+      const missing = unclaimed(check.needs, target.description.capabilities);
+      if (missing.length > 0) {
+        return finish(check, { outcome: 'skipped', message: `needs ${missing.join(', ')}, which the adapter does not claim` }, 0, 0);
+      }
+      const cycle = cyclic.get(check.id);
+      if (cycle !== undefined) return finish(check, { outcome: 'blocked', message: `its prerequisites form a cycle: ${cycle}` }, 0, 0);
+      const prerequisites = await Promise.all(
+        (check.after ?? []).map(async (id) => {
+          const pre = selectedById.get(id);
+          return pre ? { id, outcome: (await schedule(pre)).outcome } : { id, outcome: undefined };
+        }),
+      );
+      const unmet = prerequisites.find((p) => p.outcome !== 'pass');
+      if (unmet) {
+        const why = unmet.outcome === undefined ? 'is not a known check' : `ended ${unmet.outcome}`;
+        return finish(check, { outcome: 'blocked', message: `prerequisite ${unmet.id} ${why}` }, 0, 0);
+      }
+      const release = await slots.acquire();
+      try {
+        if (bailedAfter !== undefined) {
+          return finish(check, { outcome: 'blocked', message: `not run: --bail stopped the run after ${bailedAfter} did not pass` }, 0, 0);
+        }
+        progress.onCheckStart?.(check);
+        const began = performance.now();
+        const { result, sessions } = await runOne(check, target, options);
+        return finish(check, result, sessions, performance.now() - began);
+      } finally {
+        release();
+      }
+    })();
+    settled.set(check.id, task);
+    return task;
+  };
+
+  for (const check of [...ordered, ...selection.checks.filter((c) => cyclic.has(c.id))]) schedule(check);
+  const byId = new Map<string, CheckRecord>();
+  for (const [id, task] of settled) byId.set(id, await task);
+  const records = selection.checks.map((c) => byId.get(c.id)!);
+  const result: RunResult = {
+    selection,
+    records,
+    started_at: startedAt.toISOString(),
+    finished_at: new Date().toISOString(),
+    duration_ms: Math.round(performance.now() - t0),
+  };
+  if (bailedAfter !== undefined) result.bailedAfter = bailedAfter;
+  return result;
+}
+
+class CheckTimeout extends Error {}
+
+/** One check in its own scope; the scope is always ended, closing every session. */
+async function runOne(check: Check, target: RunTarget, options: RunOptions): Promise<{ result: CheckResult; sessions: number }> {
+  const scope = openCheckScope({
+    adapter: target.adapter,
+    description: target.description,
+    seed: options.seed,
+    maxConcurrency: options.maxConcurrency,
+    operationTimeoutMs: options.operationTimeoutMs,
+  });
+  let returned: unknown;
+  let thrown: { value: unknown } | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    const running = Promise.resolve().then(() => check.run(scope.context));
+    running.catch(() => undefined);
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new CheckTimeout()), options.checkTimeoutMs);
+    });
+    returned = await Promise.race([running, deadline]);
+  } catch (e) {
+    thrown = { value: e };
+  } finally {
+    clearTimeout(timer);
+  }
+  const checkFaults = [...scope.faults];
+  const closeFaults = await scope.end();
+  const faults = [...checkFaults, ...closeFaults];
+  const sessions = scope.sessionsOpened();
+
+  const faultEvidence = { adapter_faults: faults.map((f) => f.message) };
+  if (thrown?.value instanceof CheckTimeout) {
+    const hint = checkFaults.length > 0 ? `; first adapter fault: ${checkFaults[0]!.message}` : '';
+    return { sessions, result: { outcome: 'error', message: `the check did not finish within ${options.checkTimeoutMs} ms (check timeout)${hint}`, evidence: faultEvidence } };
+  }
+  if (faults.length > 0) {
+    const more = faults.length > 1 ? ` (and ${faults.length - 1} more adapter fault(s))` : '';
+    return { sessions, result: { outcome: 'error', message: `adapter fault: ${faults[0]!.message}${more}`, evidence: faultEvidence } };
+  }
+  if (thrown) return { sessions, result: { outcome: 'error', message: `the check itself failed to run: ${describeThrown(thrown.value)}` } };
+  const shape = checkResultShape(returned);
+  if (!shape.ok) return { sessions, result: { outcome: 'error', message: shape.problem } };
+  return { sessions, result: shape.result };
+}
+
+function toRecord(check: Check, result: CheckResult, sessions: number, ms: number, target: RunTarget, seed: number, catalogue: Catalogue): CheckRecord {
+  const record: CheckRecord = {
+    id: check.id,
+    title: check.title,
+    requirements: [...check.requirements],
+    area: catalogue.byId.get(check.requirements[0] ?? '')?.area ?? 'unknown',
+    kind: check.origin?.kind ?? 'suite',
+    outcome: result.outcome,
+    message: result.message,
+    sessions,
+    duration_ms: Math.round(ms),
+  };
+  if (check.origin) record.file = check.origin.file;
+  if (result.expected !== undefined) record.expected = jsonSafe(result.expected);
+  if (result.seen !== undefined) record.seen = jsonSafe(result.seen);
+  if (result.events !== undefined) record.events = jsonSafe(result.events.slice(0, MAX_EVIDENCE_EVENTS)) as unknown[];
+  if (result.evidence !== undefined) record.evidence = jsonSafe(result.evidence) as Record<string, unknown>;
+  if (result.counterexample !== undefined) record.counterexample = result.counterexample;
+  if (result.outcome !== 'pass') {
+    record.replay = replayCommands(check, target.spec === undefined ? { seed } : { adapterSpec: target.spec, seed });
+  }
+  return record;
+}

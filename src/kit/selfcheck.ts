@@ -1,0 +1,106 @@
+// The kit tests itself: the whole kit runs against the reference adapter (everything must
+// pass) and against every planted-fault mutant (each must fail, on at least the
+// requirements it declares). The mutation score is caught / total; MUST requirements no
+// mutant fails are "untested teeth".
+
+import type { Adapter } from '../adapter/contract.js';
+import type { Catalogue } from './catalogue.js';
+import type { Check } from './check.js';
+import { runConformance } from './conformance.js';
+import { unclaimed } from './needs.js';
+import type { RunOptions } from './runner.js';
+
+export interface MutantSpec {
+  name: string;
+  description: string;
+  requirements: string[];
+  adapter: Adapter;
+}
+
+export interface MutantVerdict {
+  name: string;
+  description: string;
+  declared: string[];
+  /** Requirements whose verdict was fail for this mutant. */
+  failed: string[];
+  /** Declared requirements the kit did not fail. */
+  missed: string[];
+  /** Checks that ended `error` (a mutant should fail checks, not break the harness). */
+  errors: string[];
+  caught: boolean;
+}
+
+export interface SelfcheckResult {
+  /** Checks that did not pass against the reference (must be empty). */
+  referenceProblems: { check: string; outcome: string; message: string }[];
+  mutants: MutantVerdict[];
+  caught: number;
+  total: number;
+  /** MUST requirements, within what the reference claims, that no mutant fails. */
+  untestedTeeth: string[];
+  /** MUST requirements needing capabilities the reference does not claim (no mutant can fail them yet). */
+  unclaimedByReference: string[];
+}
+
+export interface SelfcheckInput {
+  reference: Adapter;
+  mutants: readonly MutantSpec[];
+  checks: readonly Check[];
+  catalogue: Catalogue;
+  options: RunOptions;
+  onMutant?(verdict: MutantVerdict): void;
+}
+
+async function failedRequirements(adapter: Adapter, input: SelfcheckInput) {
+  const description = await adapter.describe();
+  const { run, report } = await runConformance({ target: { adapter, description }, checks: input.checks, catalogue: input.catalogue, options: input.options });
+  const failed = report.requirements.filter((r) => r.verdict === 'fail').map((r) => r.id);
+  return { run, failed };
+}
+
+export async function selfcheck(input: SelfcheckInput): Promise<SelfcheckResult> {
+  const reference = await failedRequirements(input.reference, input);
+  const referenceProblems = reference.run.records
+    .filter((r) => r.outcome !== 'pass' && r.outcome !== 'skipped')
+    .map((r) => ({ check: r.id, outcome: r.outcome, message: r.message }));
+
+  const mutants: MutantVerdict[] = [];
+  for (const m of input.mutants) {
+    const { run, failed } = await failedRequirements(m.adapter, input);
+    const missed = m.requirements.filter((id) => !failed.includes(id));
+    const verdict: MutantVerdict = {
+      name: m.name,
+      description: m.description,
+      declared: m.requirements,
+      failed,
+      missed,
+      errors: run.records.filter((r) => r.outcome === 'error').map((r) => r.id),
+      caught: failed.length > 0 && missed.length === 0,
+    };
+    input.onMutant?.(verdict);
+    mutants.push(verdict);
+  }
+  const failedByAny = new Set(mutants.flatMap((m) => m.failed));
+  const caps = (await input.reference.describe()).capabilities;
+  const must = input.catalogue.requirements.filter((r) => r.level === 'MUST');
+  const unclaimedByReference = must.filter((r) => unclaimed(r.needs, caps).length > 0).map((r) => r.id);
+  const untestedTeeth = must.filter((r) => !failedByAny.has(r.id) && !unclaimedByReference.includes(r.id)).map((r) => r.id);
+  return { referenceProblems, mutants, caught: mutants.filter((m) => m.caught).length, total: mutants.length, untestedTeeth, unclaimedByReference };
+}
+
+/** The score table people read. */
+export function renderSelfcheck(result: SelfcheckResult): string {
+  const lines = [`mutation score: ${result.caught}/${result.total}`, ''];
+  const width = Math.max(...result.mutants.map((m) => m.name.length), 6);
+  for (const m of result.mutants) {
+    const mark = m.caught ? 'caught' : 'MISSED';
+    const detail = m.caught ? m.declared.join(', ') : `missed ${m.missed.join(', ') || '(no requirement failed)'}`;
+    lines.push(`  ${mark}  ${m.name.padEnd(width)}  ${detail}`);
+  }
+  lines.push('');
+  lines.push(result.referenceProblems.length === 0 ? 'reference runtime: every check passes' : `reference runtime: ${result.referenceProblems.length} check(s) did not pass`);
+  for (const p of result.referenceProblems) lines.push(`  ${p.outcome}  ${p.check}: ${p.message}`);
+  lines.push(result.untestedTeeth.length === 0 ? 'untested teeth: none (every MUST requirement the reference claims is failed by some mutant)' : `untested teeth (MUST requirements no mutant fails): ${result.untestedTeeth.join(', ')}`);
+  if (result.unclaimedByReference.length > 0) lines.push(`not claimed by the reference, so not mutated yet: ${result.unclaimedByReference.join(', ')}`);
+  return lines.join('\n');
+}
