@@ -1,0 +1,497 @@
+// The planted-fault corpus: each mutant is the reference runtime with exactly one named
+// fault, injected through the runtime's seams (no copied runtimes), and declares the
+// requirement IDs the kit must fail it on.
+
+import type { Adapter } from '../../src/adapter/contract.js';
+import { adapterFor, referenceDescription } from '../../src/adapters/reference.js';
+import type { BusEvent, LifecycleObject } from '../../src/mplp/types.js';
+import { L3Runtime, RuntimeError, TransitionError, type RuntimeOptions } from '../../src/runtime/index.js';
+import type { checkTransition } from '../../src/runtime/lifecycle/guard.js';
+import { PlanRun, type RunProfile } from '../../src/runtime/orchestrator/plan-run.js';
+import type { Mutation, ProjectSemanticGraph } from '../../src/runtime/psg/graph.js';
+import type { ValueStateLayer } from '../../src/runtime/vsl/types.js';
+
+export interface Fault {
+  name: string;
+  description: string;
+  /** Requirements the kit must report as failed for this mutant. */
+  requirements: string[];
+  patch: Patch;
+}
+
+/** The runtime's seams as a patch sees them. */
+interface Seams {
+  psg: ProjectSemanticGraph;
+  bus: { emit(e: BusEvent): BusEvent };
+  modules: { unregister(name: string): void };
+  transitionGuard: typeof checkTransition;
+  planLoad(bundle: unknown): { mutations: Mutation[] } & Record<string, unknown>;
+  changeStatusLocked(req: { object: LifecycleObject; id: string; to: string }): Promise<boolean>;
+  runLimit(profile: RunProfile, requested?: number): number;
+  createRun(planId: string, profile: RunProfile, limit: number): PlanRun;
+  executionHost(): ConstructorParameters<typeof PlanRun>[0];
+  noteSegments(change: { nodes: { type: string; id: string; op: string }[] }): void;
+  run: L3Runtime['run'];
+  transition: L3Runtime['transition'];
+  factory: { pipelineStage(c: Record<string, unknown>): BusEvent };
+}
+
+type Patch = (rt: Seams, options: RuntimeOptions) => void;
+
+/** Seams of a PlanRun a patch may replace. */
+interface RunSeams {
+  release(v: number): void;
+  fail(stepId: string, error: string): void;
+  finish(to: 'completed' | 'failed' | 'cancelled'): Promise<void>;
+  blockDependentsOfFailures(): Promise<void>;
+  pause(): void;
+  stopping: string | null;
+  remaining: Int32Array;
+  index: { ids: readonly string[]; position: Map<string, number>; depStart: Int32Array };
+  dependents: { start: Int32Array; list: Int32Array };
+  ready: { push(v: number): void };
+  host: { status(id: string): string | undefined; recordTraceEvent(...a: unknown[]): void };
+}
+
+// ------------------------------------------------------------------ patch helpers
+
+/** Drops or rewrites events on their way to the bus. */
+function onEmit(rewrite: (e: BusEvent) => BusEvent | BusEvent[] | null): Patch {
+  return (rt) => {
+    const emit = rt.bus.emit.bind(rt.bus);
+    rt.bus.emit = (e) => {
+      const out = rewrite(e);
+      if (out === null) return e;
+      for (const x of Array.isArray(out) ? out : [out]) emit(x);
+      return e;
+    };
+  };
+}
+
+/** Lets one (object, from, to) pair through the L2 guard, skipping its table row and guards. */
+function allowPair(match: (object: LifecycleObject, from: string, to: string) => boolean): Patch {
+  return (rt) => {
+    const guard = rt.transitionGuard;
+    rt.transitionGuard = (object, id, from, to, guards) =>
+      match(object, from, to) ? { kind: 'allowed', row: { from, to, class: 'A', rule: 'mutant' } } : guard(object, id, from, to, guards);
+  };
+}
+
+/** Disables one named cross-object guard. */
+function skipGuard(name: string): Patch {
+  return (rt) => {
+    const guard = rt.transitionGuard;
+    rt.transitionGuard = (object, id, from, to, guards) => guard(object, id, from, to, { ...guards, [name]: () => null });
+  };
+}
+
+/** Swallows one kind of integrity error of the PSG. */
+function swallowPsgError(accept: (e: RuntimeError) => boolean, repair: (batch: readonly Mutation[], psg: ProjectSemanticGraph) => Mutation[] = (b) => [...b]): Patch {
+  return (rt) => {
+    const check = rt.psg.check.bind(rt.psg);
+    const apply = rt.psg.apply.bind(rt.psg);
+    let repaired: Mutation[] | null = null;
+    rt.psg.check = (batch) => {
+      try {
+        check(batch);
+        repaired = null;
+      } catch (e) {
+        if (!(e instanceof RuntimeError) || !accept(e)) throw e;
+        repaired = repair(batch, rt.psg);
+      }
+    };
+    rt.psg.apply = (batch) => {
+      const use = repaired ?? batch;
+      repaired = null;
+      return apply(use);
+    };
+  };
+}
+
+/** Replaces seams of every PlanRun the runtime creates. */
+function onRun(patch: (run: RunSeams) => void): Patch {
+  return (rt) => {
+    rt.createRun = (planId, profile, limit) => {
+      const run = new PlanRun(rt.executionHost(), planId, profile, limit);
+      patch(run as unknown as RunSeams);
+      return run;
+    };
+  };
+}
+
+const isStepChange = (e: BusEvent, to: string) =>
+  'event_family' in e && e.event_family === 'pipeline_stage' && e.payload?.['resource_type'] === 'step' && e.payload?.['to_status'] === to;
+
+const exists = (psg: ProjectSemanticGraph, batch: readonly Mutation[], id: string) =>
+  psg.has(id) || batch.some((m) => m.op === 'add_node' && m.node.id === id);
+
+/** A VSL whose get answers from a cache of first writes (stale reads). */
+class StaleVsl implements ValueStateLayer {
+  private readonly first = new Map<string, unknown>();
+  private readonly store = new Map<string, unknown>();
+  async get(key: string) {
+    return structuredClone(this.first.has(key) ? this.first.get(key) : this.store.get(key));
+  }
+  async set(key: string, value: unknown) {
+    if (!this.first.has(key)) this.first.set(key, structuredClone(value));
+    this.store.set(key, structuredClone(value));
+  }
+}
+
+/** A VSL that keeps and returns the caller's objects by reference. */
+class SharingVsl implements ValueStateLayer {
+  private readonly store = new Map<string, unknown>();
+  async get(key: string) {
+    return this.store.get(key);
+  }
+  async set(key: string, value: unknown) {
+    this.store.set(key, value);
+  }
+}
+
+// ------------------------------------------------------------------ the corpus
+
+export const FAULTS: readonly Fault[] = [
+  {
+    name: 'accepts-cycle',
+    description: 'cycle detection ignores cycles longer than one step',
+    requirements: ['L3-DAG-001'],
+    patch: swallowPsgError((e) => e.code === 'DAG_CYCLE' && (e.details['cycle'] as string[]).length > 2),
+  },
+  {
+    name: 'accepts-self-dependency',
+    description: 'a step listing itself as a dependency is accepted',
+    requirements: ['L3-DAG-002'],
+    patch: swallowPsgError((e) => e.code === 'DAG_CYCLE' && (e.details['cycle'] as string[]).length === 2),
+  },
+  {
+    name: 'accepts-dangling-dependency',
+    description: 'a dependency naming no step is dropped silently instead of rejected',
+    requirements: ['L3-DAG-003'],
+    patch: swallowPsgError(
+      (e) => e.code === 'REF_UNRESOLVED' && e.details['type'] === 'depends_on',
+      (batch, psg) => batch.filter((m) => !(m.op === 'add_edge' && m.edge.type === 'depends_on' && !exists(psg, batch, m.edge.to))),
+    ),
+  },
+  {
+    name: 'accepts-dangling-context',
+    description: 'a plan whose context_id resolves to nothing is registered',
+    requirements: ['L3-PSG-001'],
+    patch: swallowPsgError(
+      (e) => e.code === 'REF_UNRESOLVED' && (e.details['type'] === 'plan_context' || e.details['type'] === 'trace_context'),
+      (batch, psg) => batch.filter((m) => !(m.op === 'add_edge' && (m.edge.type === 'plan_context' || m.edge.type === 'trace_context') && !exists(psg, batch, m.edge.to))),
+    ),
+  },
+  {
+    name: 'accepts-duplicate-step-id',
+    description: 'a plan with two steps sharing a step_id is registered with the first of them',
+    requirements: ['L3-PSG-003'],
+    patch: (rt) => {
+      const planLoad = rt.planLoad.bind(rt);
+      rt.planLoad = (bundle) => {
+        const b = bundle as { plans?: { steps: { step_id: string }[] }[] };
+        const deduped = {
+          ...b,
+          plans: b.plans?.map((p) => ({ ...p, steps: p.steps.filter((s, i) => p.steps.findIndex((t) => t.step_id === s.step_id) === i) })),
+        };
+        return planLoad(deduped);
+      };
+    },
+  },
+  {
+    name: 'omits-step-completed-event',
+    description: 'no pipeline_stage event when a step completes',
+    requirements: ['L3-EVT-002'],
+    patch: onEmit((e) => (isStepChange(e, 'completed') ? [] : e)),
+  },
+  {
+    name: 'duplicate-step-started-event',
+    description: 'two pipeline_stage events for each step start',
+    requirements: ['L3-EVT-003'],
+    patch: (rt) => onEmit((e) => (isStepChange(e, 'in_progress') ? [e, { ...structuredClone(e), event_id: rt.executionHost().ids.next() }] : e))(rt, {}),
+  },
+  {
+    name: 'event-for-rejected-transition',
+    description: 'a rejected plan transition still emits a pipeline_stage event',
+    requirements: ['L3-LIFE-005'],
+    patch: (rt) => {
+      const transition = rt.transition.bind(rt);
+      rt.transition = async (ref, to) => {
+        try {
+          await transition(ref, to);
+        } catch (e) {
+          if (e instanceof TransitionError && ref.type === 'plan') {
+            const plan = rt.psg.node(ref.id)!;
+            rt.bus.emit(rt.factory.pipelineStage({ resource_type: 'plan', resource_id: ref.id, from: e.from, to, plan_id: ref.id, context_id: plan.data['context_id'], name: plan.data['title'] }));
+          }
+          throw e;
+        }
+      };
+    },
+  },
+  {
+    name: 'omits-graph-update-on-node-add',
+    description: 'no graph_update event for batches that add nodes',
+    requirements: ['L3-EVT-004'],
+    patch: onEmit((e) =>
+      'event_family' in e && e.event_family === 'graph_update' && (e.payload?.['nodes'] as { op: string }[] | undefined)?.some((n) => n.op === 'add') ? [] : e,
+    ),
+  },
+  {
+    name: 'wrong-node-delta',
+    description: 'graph_update node_delta is one too high',
+    requirements: ['L3-EVT-005'],
+    patch: onEmit((e) => ('event_family' in e && e.event_family === 'graph_update' ? { ...e, node_delta: (e['node_delta'] as number) + 1 } : e)),
+  },
+  {
+    name: 'event-missing-required-field',
+    description: 'pipeline_stage events lack stage_status',
+    requirements: ['L3-EVT-006'],
+    patch: onEmit((e) => {
+      if (!('event_family' in e) || e.event_family !== 'pipeline_stage') return e;
+      const { stage_status: _dropped, ...rest } = e as Record<string, unknown>;
+      return rest as unknown as BusEvent;
+    }),
+  },
+  {
+    name: 'allows-draft-to-in-progress',
+    description: 'a draft plan may move straight to in_progress',
+    requirements: ['L3-LIFE-001'],
+    patch: allowPair((o, from, to) => o === 'plan' && from === 'draft' && to === 'in_progress'),
+  },
+  {
+    name: 'allows-approved-to-draft',
+    description: 'an approved plan may revert to draft',
+    requirements: ['L3-LIFE-001'],
+    patch: allowPair((o, from, to) => o === 'plan' && from === 'approved' && to === 'draft'),
+  },
+  {
+    name: 'allows-leaving-completed',
+    description: 'a completed plan may change status again',
+    requirements: ['L3-LIFE-004'],
+    patch: allowPair((o, from) => o === 'plan' && from === 'completed'),
+  },
+  {
+    name: 'non-atomic-rejection',
+    description: 'a rejected transition changes the status before reporting the error',
+    requirements: ['L3-LIFE-005'],
+    patch: (rt) => {
+      const change = rt.changeStatusLocked.bind(rt);
+      rt.changeStatusLocked = async (req) => {
+        try {
+          return await change(req);
+        } catch (e) {
+          if (e instanceof TransitionError && rt.psg.has(req.id)) rt.psg.apply([{ op: 'update_node', id: req.id, status: req.to }]);
+          throw e;
+        }
+      };
+    },
+  },
+  {
+    name: 'early-start-with-three-dependencies',
+    description: 'a step with 3+ dependencies starts when all but its last dependency completed',
+    requirements: ['L3-ORCH-001'],
+    patch: onRun((run) => {
+      run.release = (v) => {
+        const { start, list } = run.dependents;
+        for (let k = start[v]!; k < start[v + 1]!; k++) {
+          const w = list[k]!;
+          const deps = run.index.depStart[w + 1]! - run.index.depStart[w]!;
+          const left = --run.remaining[w]!;
+          if ((left === 0 || (deps >= 3 && left === 1)) && run.host.status(run.index.ids[w]!) === 'pending') {
+            if (left === 1) run.remaining[w] = 0;
+            run.ready.push(w);
+          }
+        }
+      };
+    }),
+  },
+  {
+    name: 'sa-runs-in-parallel',
+    description: 'an SA run uses the MAP concurrency limit',
+    requirements: ['L3-SA-001'],
+    patch: (rt, options) => {
+      rt.runLimit = () => Math.max(2, options.maxConcurrency ?? 4);
+    },
+  },
+  {
+    name: 'ignores-concurrency-limit',
+    description: 'a MAP run starts every ready step at once',
+    requirements: ['L3-ORCH-007'],
+    patch: (rt) => {
+      rt.runLimit = (profile) => (profile === 'sa' ? 1 : 1_000_000);
+    },
+  },
+  {
+    name: 'ignores-pause',
+    description: 'pause is acknowledged but scheduling goes on',
+    requirements: ['L3-PAUSE-001'],
+    patch: onRun((run) => {
+      run.pause = () => undefined;
+    }),
+  },
+  {
+    name: 'no-workflow-paused-event',
+    description: 'pausing emits no WorkflowPaused event',
+    requirements: ['L3-PAUSE-003'],
+    patch: onEmit((e) => (e.event_type === 'WorkflowPaused' ? [] : e)),
+  },
+  {
+    name: 'rewrites-trace-segment',
+    description: 'each new segment relabels the previous one',
+    requirements: ['L3-TRACE-001'],
+    patch: (rt) => {
+      const note = rt.noteSegments.bind(rt);
+      let previous: string | undefined;
+      rt.noteSegments = (change) => {
+        note(change);
+        for (const n of change.nodes) {
+          if (n.type !== 'segment' || n.op !== 'add') continue;
+          // Bypasses the PSG's append-only check on purpose: that is the fault.
+          const nodes = (rt.psg as unknown as { nodes: Map<string, { data: Record<string, unknown> }> }).nodes;
+          const old = previous ? nodes.get(previous) : undefined;
+          if (old) old.data = { ...old.data, label: `${old.data['label']} (edited)` };
+          previous = n.id;
+        }
+      };
+    },
+  },
+  {
+    name: 'failure-does-not-block-dependents',
+    description: 'dependents of a failed step stay pending',
+    requirements: ['L3-ORCH-003'],
+    patch: onRun((run) => {
+      run.blockDependentsOfFailures = async () => undefined;
+    }),
+  },
+  {
+    name: 'runs-dependents-of-failed-step',
+    description: 'a failed step releases its dependents as if it had completed',
+    requirements: ['L3-ORCH-003'],
+    patch: onRun((run) => {
+      const release = run.release.bind(run);
+      run.fail = (stepId) => release(run.index.position.get(stepId)!);
+    }),
+  },
+  {
+    name: 'completes-despite-failure',
+    description: 'a plan with a failed step ends completed',
+    requirements: ['L3-LIFE-009'],
+    patch: (rt, options) => {
+      skipGuard('all_steps_done')(rt, options);
+      onRun((run) => {
+        const finish = run.finish.bind(run);
+        run.finish = (to) => finish(to === 'failed' ? 'completed' : to);
+      })(rt, options);
+    },
+  },
+  {
+    name: 'ael-error-crashes-run',
+    description: 'an AEL rejection escapes: run() rejects instead of failing the step',
+    requirements: ['L3-AEL-002'],
+    patch: (rt) => {
+      const host = rt.executionHost.bind(rt);
+      let crash: ((e: unknown) => void) | undefined;
+      rt.executionHost = () => {
+        const h = host();
+        return {
+          ...h,
+          ael: {
+            execute: async (action) => {
+              try {
+                return await h.ael.execute(action);
+              } catch (e) {
+                crash?.(e);
+                throw e;
+              }
+            },
+          },
+        };
+      };
+      const run = rt.run.bind(rt);
+      rt.run = (planId, opts) =>
+        Promise.race([
+          run(planId, opts),
+          new Promise<never>((_, reject) => {
+            crash = reject;
+          }),
+        ]);
+    },
+  },
+  {
+    name: 'vsl-stale-read',
+    description: 'VSL get returns the first value ever written for a key',
+    requirements: ['L3-VSL-001'],
+    patch: () => undefined,
+  },
+  {
+    name: 'vsl-shares-references',
+    description: 'VSL stores and returns the caller objects by reference',
+    requirements: ['L3-VSL-004'],
+    patch: () => undefined,
+  },
+  {
+    name: 'unregister-has-no-effect',
+    description: 'unregistering a module leaves it registered',
+    requirements: ['L3-REG-002'],
+    patch: (rt) => {
+      rt.modules.unregister = () => undefined;
+    },
+  },
+  {
+    name: 'runs-before-approval',
+    description: 'a proposed plan runs without waiting for its Confirm',
+    requirements: ['L3-APPR-001'],
+    patch: (rt, options) => {
+      skipGuard('confirm_approved')(rt, options);
+      const run = rt.run.bind(rt);
+      rt.run = async (planId, opts) => {
+        if (rt.psg.node(planId)?.status === 'proposed') {
+          await (rt as unknown as { lock: { run<T>(fn: () => Promise<T>): Promise<T> } }).lock.run(() =>
+            rt.changeStatusLocked({ object: 'plan', id: planId, to: 'approved' }),
+          );
+        }
+        return run(planId, opts);
+      };
+    },
+  },
+  {
+    name: 'accepts-schema-invalid-object',
+    description: 'objects are registered without schema validation',
+    requirements: ['L3-PSG-005'],
+    patch: () => undefined,
+  },
+  {
+    name: 'runs-in-suspended-context',
+    description: 'a plan enters in_progress although its Context is suspended',
+    requirements: ['L3-LIFE-007'],
+    patch: skipGuard('context_active'),
+  },
+];
+
+/** Faults planted through constructor options rather than patched in. */
+const OPTIONS_FOR: Readonly<Record<string, () => Partial<RuntimeOptions>>> = {
+  'vsl-stale-read': () => ({ vsl: new StaleVsl() }),
+  'vsl-shares-references': () => ({ vsl: new SharingVsl() }),
+  'accepts-schema-invalid-object': () => ({ validateObjects: false }),
+};
+
+export function faultNamed(name: string): Fault {
+  const f = FAULTS.find((x) => x.name === name);
+  if (!f) throw new Error(`no planted fault named ${name}; known: ${FAULTS.map((x) => x.name).join(', ')}`);
+  return f;
+}
+
+/** The reference adapter with one named fault planted in every session's runtime. */
+export function mutantAdapter(name: string): Adapter {
+  const fault = faultNamed(name);
+  return adapterFor(
+    (options) => {
+      const opts = { ...options, ...OPTIONS_FOR[name]?.() };
+      const rt = new L3Runtime(opts);
+      fault.patch(rt as unknown as Seams, opts);
+      return rt;
+    },
+    { ...referenceDescription, name: `${referenceDescription.name} [mutant: ${name}]` },
+  );
+}
