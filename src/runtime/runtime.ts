@@ -109,6 +109,9 @@ export class L3Runtime {
   protected readonly confirmsOfTarget = new Map<string, string[]>();
   protected readonly reopenedConfirms = new Set<string>();
   protected readonly approvalWaiters = new Map<string, (() => void)[]>();
+  protected readonly stepPositions = new Map<string, Map<string, number>>();
+  /** The L2 guard; a seam so planted-fault mutants can replace it without copying the runtime. */
+  protected transitionGuard: typeof checkTransition = checkTransition;
 
   constructor(options: RuntimeOptions = {}) {
     this.ids = options.ids ?? randomIds;
@@ -374,7 +377,11 @@ export class L3Runtime {
       const target = this.psg.node(ref.id)?.data['target_id'];
       if (typeof target !== 'string') return Promise.reject(new RuntimeError('NOT_FOUND', `no confirm ${ref.id}`, { id: ref.id }));
       if (to !== 'approved' && to !== 'rejected' && to !== 'cancelled') {
-        return Promise.reject(new RuntimeError('TRANSITION_FORBIDDEN', `confirm ${ref.id}: ${to} is not a decision status`, { id: ref.id, to }));
+        // The table answers first: X → X is a no-op and a forbidden pair names its rule.
+        return this.lock.run(() => {
+          const verdict = this.transitionGuard('confirm', ref.id, this.status(ref.id) ?? '', to, this.guardsFor('confirm', ref.id));
+          if (verdict.kind !== 'same') throw new RuntimeError('TRANSITION_FORBIDDEN', `confirm ${ref.id}: ${to} is not a decision status`, { id: ref.id, to });
+        });
       }
       return this.decide({ target_id: target, status: to, decided_by_role: 'system' }, ref.id);
     }
@@ -427,7 +434,7 @@ export class L3Runtime {
     if (!planId || !this.runs.has(planId)) return;
     // Table and guards answer first, so a forbidden pair is reported as forbidden.
     const node = this.psg.node(ref.id)!;
-    checkTransition(this.lifecycleObject(ref), ref.id, node.status ?? '', to, this.guardsFor(this.lifecycleObject(ref), ref.id));
+    this.transitionGuard(this.lifecycleObject(ref), ref.id, node.status ?? '', to, this.guardsFor(this.lifecycleObject(ref), ref.id));
     throw new RuntimeError('INVALID_STATE', `${ref.type} ${ref.id}: plan ${planId} is being executed by the runtime; use pause, resume or cancel`, { id: ref.id, plan: planId, to });
   }
 
@@ -474,13 +481,13 @@ export class L3Runtime {
     const node = this.psg.node(req.id);
     if (!node) throw new RuntimeError('NOT_FOUND', `no ${req.object} ${req.id}`, { id: req.id });
     const from = node.status ?? '';
-    const verdict = checkTransition(req.object, req.id, from, req.to, this.guardsFor(req.object, req.id));
+    const verdict = this.transitionGuard(req.object, req.id, from, req.to, this.guardsFor(req.object, req.id));
     if (verdict.kind === 'same') return false;
     const changes = [{ object: req.object, id: req.id, from, to: req.to }];
     const batch: Mutation[] = [{ op: 'update_node', id: req.id, status: req.to, ...(req.data ? { data: req.data } : {}) }];
     for (const c of req.coupled ?? []) {
       const cFrom = this.status(c.id) ?? '';
-      if (checkTransition(c.object, c.id, cFrom, c.to, this.guardsFor(c.object, c.id)).kind === 'same') continue;
+      if (this.transitionGuard(c.object, c.id, cFrom, c.to, this.guardsFor(c.object, c.id)).kind === 'same') continue;
       changes.push({ object: c.object, id: c.id, from: cFrom, to: c.to });
       batch.push({ op: 'update_node', id: c.id, status: c.to });
     }
@@ -527,7 +534,7 @@ export class L3Runtime {
       const node = this.psg.node(id)!;
       const planId = object === 'plan' ? id : (node.data['plan_id'] as string);
       const plan = this.psg.node(planId)!;
-      const order = object === 'step' ? ((node.data['order_index'] as number | undefined) ?? this.psg.stepsOf(planId).indexOf(id)) : undefined;
+      const order = object === 'step' ? ((node.data['order_index'] as number | undefined) ?? this.stepPosition(planId, id)) : undefined;
       this.bus.emit(
         this.factory.pipelineStage({
           resource_type: object,
@@ -542,6 +549,8 @@ export class L3Runtime {
         }),
       );
       if (object === 'plan') this.recordTraceEvent(planId, 'plan.status.changed', 'plan', { plan_id: planId, from_status: from, to_status: to, ...(reason ? { reason } : {}) });
+      // A run() waiting for approval must hear of every way out of proposed (decision, cancel, manual).
+      if (object === 'plan' && from === 'proposed') this.wakeApprovalWaiters(id);
     }
   }
 
@@ -590,13 +599,44 @@ export class L3Runtime {
         coupled.push({ object: 'plan', id: target, to: decision.status === 'approved' ? 'approved' : 'draft' });
       }
       // The confirm goes first so that the plan's confirm_approved guard sees the decision.
-      await this.changeStatusLocked({ object: 'confirm', id: cid, to: decision.status, data: { decisions } });
+      // A further rejection in a reopened round (FLOW-05) keeps the status but still records the decision;
+      // any other repeated decision is a same-state no-op: no record, no coupling, no trace event.
+      const furtherRejection = node.status === 'rejected' && decision.status === 'rejected' && this.reopenedConfirms.has(cid);
+      const changed = furtherRejection
+        ? await this.appendDecisionLocked(cid, decisions)
+        : await this.changeStatusLocked({ object: 'confirm', id: cid, to: decision.status, data: { decisions } });
+      if (!changed) return;
       this.reopenedConfirms.delete(cid);
       for (const c of coupled) await this.changeStatusLocked({ object: c.object, id: c.id, to: c.to, reason: `confirm ${cid} ${decision.status}` });
       this.recordTraceEvent(target, `confirm.${decision.status}`, 'confirm', { confirm_id: cid, decision_id: record.decision_id, target_id: target });
-      for (const wake of this.approvalWaiters.get(target) ?? []) wake();
-      this.approvalWaiters.delete(target);
+      this.wakeApprovalWaiters(target);
     });
+  }
+
+  /** Records a decision that leaves the Confirm's status as it is (VSL first, then PSG). */
+  protected async appendDecisionLocked(confirmId: string, decisions: ConfirmDecision[]): Promise<boolean> {
+    const batch: Mutation[] = [{ op: 'update_node', id: confirmId, data: { decisions } }];
+    this.psg.check(batch);
+    await writeAll(this.vsl, [[`confirms/${confirmId}`, { ...this.assemble(this.psg.node(confirmId)!), decisions }]]);
+    this.psg.apply(batch);
+    return true;
+  }
+
+  protected wakeApprovalWaiters(planId: string): void {
+    const waiters = this.approvalWaiters.get(planId) ?? [];
+    this.approvalWaiters.delete(planId);
+    for (const wake of waiters) wake();
+  }
+
+  /** Position of a step in its plan's steps[] (stage_order fallback), O(1) after the first call per plan. */
+  protected stepPosition(planId: string, stepId: string): number {
+    const steps = this.psg.stepsOf(planId);
+    let index = this.stepPositions.get(planId);
+    if (index?.get(stepId) === undefined || steps[index.get(stepId)!] !== stepId) {
+      index = new Map(steps.map((s, i) => [s, i]));
+      this.stepPositions.set(planId, index);
+    }
+    return index.get(stepId) ?? -1;
   }
 
   protected openConfirm(target: string): string | undefined {
@@ -629,8 +669,7 @@ export class L3Runtime {
       throw new TransitionError('GUARD_FAILED', 'plan', planId, 'draft', 'in_progress', 'SEED-L3 §5.3: a draft plan must be proposed and approved before it runs');
     }
     const profile = options.profile ?? 'map';
-    const limit = profile === 'sa' ? 1 : Math.max(1, options.maxConcurrency ?? this.maxConcurrency);
-    const run = new PlanRun(this.executionHost(), planId, profile, limit);
+    const run = this.createRun(planId, profile, this.runLimit(profile, options.maxConcurrency));
     this.runs.set(planId, run);
     try {
       await run.start();
@@ -639,6 +678,16 @@ export class L3Runtime {
       throw e;
     }
     return run.settled();
+  }
+
+  /** SA runs one step at a time; MAP up to the limit. */
+  protected runLimit(profile: RunProfile, requested?: number): number {
+    return profile === 'sa' ? 1 : Math.max(1, requested ?? this.maxConcurrency);
+  }
+
+  /** A seam for mutants: the executor of one plan. */
+  protected createRun(planId: string, profile: RunProfile, limit: number): PlanRun {
+    return new PlanRun(this.executionHost(), planId, profile, limit);
   }
 
   pause(planId: string): Promise<void> {

@@ -57,22 +57,22 @@ const DONE = new Set(['completed', 'skipped']);
 export class PlanRun {
   paused = false;
   stopping: 'failed' | 'cancelled' | null = null;
-  private inFlight = 0;
-  private finishing = false;
-  private finishedOutcome: RunOutcome | null = null;
-  private readonly waiters: ((o: RunOutcome) => void)[] = [];
-  private index!: DagIndex;
-  private dependents!: { start: Int32Array; list: Int32Array };
-  private remaining!: Int32Array;
-  private ready!: ReadyHeap;
-  private readonly saId: string;
-  private collab: Collab | undefined;
-  private turn = 0;
-  private executed = 0;
-  private failedCount = 0;
+  protected inFlight = 0;
+  protected finishing = false;
+  protected finishedOutcome: RunOutcome | null = null;
+  protected readonly waiters: ((o: RunOutcome) => void)[] = [];
+  protected index!: DagIndex;
+  protected dependents!: { start: Int32Array; list: Int32Array };
+  protected remaining!: Int32Array;
+  protected ready!: ReadyHeap;
+  protected readonly saId: string;
+  protected collab: Collab | undefined;
+  protected turn = 0;
+  protected executed = 0;
+  protected failedCount = 0;
 
   constructor(
-    private readonly host: ExecutionHost,
+    protected readonly host: ExecutionHost,
     readonly planId: string,
     readonly profile: RunProfile,
     readonly limit: number,
@@ -80,7 +80,7 @@ export class PlanRun {
     this.saId = host.ids.next();
   }
 
-  private get contextId(): string {
+  protected get contextId(): string {
     return this.host.psg.node(this.planId)!.data['context_id'] as string;
   }
 
@@ -130,7 +130,7 @@ export class PlanRun {
     await done;
   }
 
-  private buildSchedule(): void {
+  protected buildSchedule(): void {
     const psg = this.host.psg;
     const steps = psg.stepsOf(this.planId);
     const { index } = indexDag(steps, steps.map((s) => psg.dependenciesOf(s)));
@@ -146,7 +146,8 @@ export class PlanRun {
     this.ready = new ReadyHeap(priority);
     for (let i = 0; i < n; i++) {
       let open = 0;
-      for (let k = index.depStart[i]!; k < index.depStart[i + 1]!; k++) if (!DONE.has(this.host.status(steps[index.depList[k]!]!)!)) open++;
+      // Only a completed dependency releases a step; dependents of skipped steps are skipped at the end.
+      for (let k = index.depStart[i]!; k < index.depStart[i + 1]!; k++) if (this.host.status(steps[index.depList[k]!]!) !== 'completed') open++;
       this.remaining[i] = open;
       const status = this.host.status(steps[i]!);
       if (status === 'failed' || status === 'blocked') this.stopping ??= 'failed';
@@ -154,7 +155,7 @@ export class PlanRun {
     }
   }
 
-  private pump(): void {
+  protected pump(): void {
     while (!this.paused && !this.stopping && this.inFlight < this.limit && this.ready.size > 0) {
       const v = this.ready.pop()!;
       this.inFlight++;
@@ -162,7 +163,7 @@ export class PlanRun {
     }
   }
 
-  private async execute(v: number): Promise<void> {
+  protected async execute(v: number): Promise<void> {
     const { host, planId } = this;
     const stepId = this.index.ids[v]!;
     let started = false;
@@ -200,7 +201,8 @@ export class PlanRun {
         ...(role ? { agent_role: role } : {}),
       });
     } catch (e) {
-      error = describe(e);
+      // Falsy messages (a thrown '' or an Error without a message) must still fail the step.
+      error = describe(e) || 'the action threw without a message';
     }
     host.bus.emit(host.factory.runtimeExecution(actionId, error ? 'failed' : 'completed', { ...ctx, ...(error ? { error } : {}) }));
     try {
@@ -225,7 +227,7 @@ export class PlanRun {
     this.checkDone();
   }
 
-  private release(v: number): void {
+  protected release(v: number): void {
     const { start, list } = this.dependents;
     for (let k = start[v]!; k < start[v + 1]!; k++) {
       const w = list[k]!;
@@ -233,13 +235,13 @@ export class PlanRun {
     }
   }
 
-  private fail(stepId: string, error: string): void {
+  protected fail(stepId: string, error: string): void {
     this.failedCount++;
     this.stopping ??= 'failed';
     this.host.recordTraceEvent(this.planId, 'step.failed', 'plan', { step_id: stepId, error });
   }
 
-  private checkDone(): void {
+  protected checkDone(): void {
     if (this.finishing || this.finishedOutcome || this.inFlight > 0) return;
     if (this.stopping) {
       void this.finish(this.stopping);
@@ -255,7 +257,7 @@ export class PlanRun {
     }
   }
 
-  private async skipUnreachable(open: string[]): Promise<void> {
+  protected async skipUnreachable(open: string[]): Promise<void> {
     this.finishing = true;
     try {
       await this.host.lock.run(async () => {
@@ -267,7 +269,7 @@ export class PlanRun {
     await this.finish('completed');
   }
 
-  private async finish(to: 'completed' | 'failed' | 'cancelled'): Promise<void> {
+  protected async finish(to: 'completed' | 'failed' | 'cancelled'): Promise<void> {
     this.finishing = true;
     const { host, planId } = this;
     try {
@@ -285,7 +287,7 @@ export class PlanRun {
   }
 
   /** Breadth-first from failed steps: each pending dependent becomes blocked, one event each. */
-  private async blockDependentsOfFailures(): Promise<void> {
+  protected async blockDependentsOfFailures(): Promise<void> {
     const { start, list } = this.dependents;
     const ids = this.index.ids;
     const queue: number[] = [];
@@ -301,13 +303,13 @@ export class PlanRun {
     }
   }
 
-  private wake(outcome: RunOutcome): void {
+  protected wake(outcome: RunOutcome): void {
     for (const w of this.waiters.splice(0)) w(outcome);
   }
 
   // ------------------------------------------------------------ profile events
 
-  private announceStart(): void {
+  protected announceStart(): void {
     const { host, planId } = this;
     if (this.profile === 'sa') {
       host.bus.emit(host.factory.sa('SAInitialized', this.saId, { payload: { runtime_version: 'mplp-conformance-reference', capabilities: ['sa', 'map', 'pause', 'approval'] } }));
@@ -322,7 +324,7 @@ export class PlanRun {
     host.bus.emit(mapEvent(host, 'MAPRolesAssigned', c.collab_id, { assignments: c.participants.map((p) => ({ participant_id: p.participant_id, role_id: p.role_id ?? p.participant_id, kind: p.kind })) }));
   }
 
-  private announceStep(stepId: string, role: string | undefined): void {
+  protected announceStep(stepId: string, role: string | undefined): void {
     const { host } = this;
     if (this.profile === 'sa') {
       host.bus.emit(host.factory.sa('SAStepStarted', this.saId, { plan_id: this.planId, payload: { step_id: stepId, ...(role ? { agent_role: role } : {}) } }));
@@ -333,9 +335,9 @@ export class PlanRun {
     }
   }
 
-  private readonly turnOf = new Map<string, number>();
+  protected readonly turnOf = new Map<string, number>();
 
-  private announceStepEnd(stepId: string, role: string | undefined, error: string | undefined): void {
+  protected announceStepEnd(stepId: string, role: string | undefined, error: string | undefined): void {
     const { host } = this;
     if (this.profile === 'sa') {
       host.bus.emit(host.factory.sa(error ? 'SAStepFailed' : 'SAStepCompleted', this.saId, {
@@ -349,14 +351,14 @@ export class PlanRun {
   }
 
   /** Participant for a step: the one named by agent_role, else round-robin by turn (C-28). */
-  private roleFor(role: string | undefined, turn: number): string {
+  protected roleFor(role: string | undefined, turn: number): string {
     const ps = this.collab!.participants;
     const named = ps.find((p) => p.participant_id === role || p.display_name === role || p.role_id === role);
     const p = named ?? ps[(turn - 1) % ps.length]!;
     return p.role_id ?? p.participant_id;
   }
 
-  private announceEnd(): void {
+  protected announceEnd(): void {
     const { host, planId } = this;
     const status = host.status(planId);
     if (this.profile === 'sa') {

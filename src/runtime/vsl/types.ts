@@ -1,6 +1,8 @@
 // Seed §3.2: the Value State Layer. get/set are async; transaction is optional and
 // commits all of its writes or none of them.
 
+import { RuntimeError } from '../errors.js';
+
 export interface VslTx {
   get(key: string): Promise<unknown>;
   set(key: string, value: unknown): Promise<void>;
@@ -10,14 +12,45 @@ export interface ValueStateLayer extends VslTx {
   transaction?<T>(fn: (tx: VslTx) => Promise<T>): Promise<T>;
 }
 
-/** Writes the entries atomically when the backend can, in order otherwise. */
+/**
+ * Writes the entries atomically: in one transaction when the backend has them, otherwise
+ * in order, putting the earlier keys back if a later write fails (best effort: a backend
+ * that fails the restore too is reported as such). Failures become VSL_WRITE_FAILED.
+ */
 export async function writeAll(vsl: ValueStateLayer, entries: readonly (readonly [string, unknown])[]): Promise<void> {
   if (entries.length === 0) return;
-  if (vsl.transaction && entries.length > 1) {
-    await vsl.transaction(async (tx) => {
-      for (const [k, v] of entries) await tx.set(k, v);
-    });
+  const keys = entries.map(([k]) => k);
+  if (vsl.transaction) {
+    try {
+      await vsl.transaction(async (tx) => {
+        for (const [k, v] of entries) await tx.set(k, v);
+      });
+    } catch (e) {
+      throw writeFailed(keys, e, 'the transaction was not committed');
+    }
     return;
   }
-  for (const [k, v] of entries) await vsl.set(k, v);
+  const previous: [string, unknown][] = [];
+  for (const [k, v] of entries) {
+    try {
+      previous.push([k, await vsl.get(k)]);
+      await vsl.set(k, v);
+    } catch (e) {
+      try {
+        for (const [pk, pv] of previous.reverse()) await vsl.set(pk, pv);
+      } catch (restoreError) {
+        throw writeFailed(keys, e, `restoring the earlier keys failed too (${message(restoreError)})`);
+      }
+      throw writeFailed(keys, e, 'earlier keys of the batch were restored');
+    }
+  }
+}
+
+function message(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+function writeFailed(keys: string[], cause: unknown, outcome: string): RuntimeError {
+  const shown = keys.length > 3 ? `${keys.slice(0, 3).join(', ')} and ${keys.length - 3} more` : keys.join(', ');
+  return new RuntimeError('VSL_WRITE_FAILED', `VSL write of ${shown} failed: ${message(cause)}; ${outcome}, nothing else changed`, { keys, cause: message(cause) });
 }
