@@ -1,0 +1,90 @@
+// How a suite check turns what it saw into one CheckResult. A check's body returns the rule
+// violations it found (each naming its requirement, what was expected, what was seen and the
+// fewest events that show it); no violation is a pass. A check that cannot go on because the
+// runtime refused something it needed throws `Stop` with that violation. Adapter faults are
+// left to propagate: the runner turns them into `error`.
+
+import type { Check, CheckContext, CheckResult, Need } from '../../src/kit/check.js';
+import { evidence } from '../../src/kit/flows/failure.js';
+import type { BusEvent } from '../../src/mplp/types.js';
+
+export interface Violation {
+  /** Requirement id from suites/requirements.yaml the runtime broke. */
+  requirement: string;
+  /** One sentence: what happened, for a vendor. */
+  message: string;
+  expected?: unknown;
+  seen?: unknown;
+  events?: BusEvent[];
+}
+
+export interface Findings {
+  violations: Violation[];
+  /** What was shown when nothing broke (the pass message). */
+  summary: string;
+  evidence?: Record<string, unknown>;
+}
+
+/** The runtime refused or broke something the check needs to go on: the check ends `fail`. */
+export class Stop extends Error {
+  override name = 'Stop';
+  constructor(readonly violation: Omit<Violation, 'requirement'> & { requirement?: string }) {
+    super(violation.message);
+  }
+}
+
+export interface CheckDefinition {
+  id: string;
+  title: string;
+  requirements: string[];
+  needs?: Need[];
+  run(ctx: CheckContext): Promise<Findings>;
+}
+
+/** Most violations listed in a result's evidence (the count is always given). */
+export const MAX_LISTED_VIOLATIONS = 25;
+
+function label(v: Violation): string {
+  return `${v.requirement}: ${v.message}`;
+}
+
+/** The CheckResult for a list of violations (empty = pass). */
+export function resultOf(findings: Findings): CheckResult {
+  const [first, ...rest] = findings.violations;
+  if (!first) return { outcome: 'pass', message: findings.summary, ...(findings.evidence ? { evidence: findings.evidence } : {}) };
+  return {
+    outcome: 'fail',
+    message: `${label(first)}${rest.length > 0 ? ` (and ${rest.length} more violation(s))` : ''}`,
+    ...(first.expected !== undefined ? { expected: first.expected } : {}),
+    ...(first.seen !== undefined ? { seen: first.seen } : {}),
+    ...(first.events && first.events.length > 0 ? { events: evidence(first.events) } : {}),
+    evidence: {
+      ...findings.evidence,
+      violation_count: findings.violations.length,
+      violations: findings.violations.slice(0, MAX_LISTED_VIOLATIONS).map(({ events: _events, ...v }) => v),
+    },
+  };
+}
+
+/** A Check whose body reports violations; `Stop` ends it `fail` naming the check's first requirement by default. */
+export function defineCheck(def: CheckDefinition): Check {
+  return {
+    id: def.id,
+    title: def.title,
+    requirements: [...def.requirements],
+    ...(def.needs ? { needs: [...def.needs] } : {}),
+    async run(ctx) {
+      try {
+        return resultOf(await def.run(ctx));
+      } catch (e) {
+        if (!(e instanceof Stop)) throw e;
+        return resultOf({ violations: [{ requirement: def.requirements[0]!, ...e.violation }], summary: '' });
+      }
+    },
+  };
+}
+
+/** Findings with a pass summary: `violations` may be empty. */
+export function findings(violations: Violation[], summary: string, extra?: Record<string, unknown>): Findings {
+  return { violations, summary, ...(extra ? { evidence: extra } : {}) };
+}
