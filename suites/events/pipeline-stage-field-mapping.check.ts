@@ -2,31 +2,13 @@
 // the digest §5.3 [KIT] mapping: pipeline_id = the plan, stage_id = the changed resource,
 // stage_status derived from to_status (and, for cancelled, from where it came from).
 
+import { stageStatusFor } from '../../src/mplp/pipeline-stage.js';
 import type { BusEvent } from '../../src/mplp/types.js';
 import { change, statusEventsOf } from '../lib/events.js';
 import { representativeTrail } from '../lib/trail.js';
 import { defineCheck, findings, type Violation } from '../lib/verdict.js';
 
 const ID = 'events.pipeline-stage.field-mapping';
-
-/** Digest §5.3: stage_status by to_status. */
-const STAGE_STATUS: Readonly<Record<string, string>> = {
-  pending: 'pending',
-  blocked: 'pending',
-  draft: 'pending',
-  proposed: 'pending',
-  approved: 'pending',
-  in_progress: 'running',
-  completed: 'completed',
-  failed: 'failed',
-  skipped: 'skipped',
-};
-
-/** cancelled maps by its origin: a running plan stopped (failed), an unstarted one skipped. */
-function stageStatus(from: string, to: string): string | undefined {
-  if (to === 'cancelled') return from === 'in_progress' ? 'failed' : 'skipped';
-  return STAGE_STATUS[to];
-}
 
 export default defineCheck({
   id: ID,
@@ -39,7 +21,7 @@ export default defineCheck({
     for (const r of trail.resources()) {
       for (const e of statusEventsOf(events, r.id)) {
         const c = change(e);
-        const expected = { pipeline_id: r.plan.planId, stage_id: r.id, stage_status: stageStatus(c.from, c.to) };
+        const expected = { pipeline_id: r.plan.planId, stage_id: r.id, stage_status: stageStatusFor(c.from, c.to) };
         const fields = e as BusEvent & Record<string, unknown>;
         const seen = { pipeline_id: fields['pipeline_id'], stage_id: fields['stage_id'], stage_status: fields['stage_status'] };
         const wrong = (Object.keys(expected) as (keyof typeof expected)[]).filter((k) => seen[k] !== expected[k]);

@@ -7,40 +7,13 @@ import type {
   PipelineStageEvent,
   RuntimeExecutionEvent,
   SAEvent,
-  StageStatus,
 } from '../../mplp/types.js';
 import type { IdSource } from '../../mplp/ids.js';
+import { stageStatusFor, STEP_EVENT_TYPE } from '../../mplp/pipeline-stage.js';
 import type { Change } from '../psg/graph.js';
 
 export type Clock = () => string;
 export const systemClock: Clock = () => new Date().toISOString();
-
-const STAGE_STATUS: Readonly<Record<string, StageStatus>> = {
-  pending: 'pending',
-  blocked: 'pending',
-  draft: 'pending',
-  proposed: 'pending',
-  approved: 'pending',
-  in_progress: 'running',
-  completed: 'completed',
-  failed: 'failed',
-  skipped: 'skipped',
-};
-
-/** cancelled maps by where it came from: a running plan failed, an unstarted one was skipped. */
-function stageStatus(from: string, to: string): StageStatus {
-  if (to === 'cancelled') return from === 'in_progress' ? 'failed' : 'skipped';
-  return STAGE_STATUS[to] ?? 'pending';
-}
-
-const STEP_EVENT_TYPE: Readonly<Record<string, string>> = {
-  in_progress: 'PipelineStageStarted',
-  completed: 'PipelineStageCompleted',
-  failed: 'PipelineStageCompleted',
-  skipped: 'PipelineStageCompleted',
-  blocked: 'PipelineStageBlocked',
-  pending: 'PipelineStageUnblocked',
-};
 
 export interface StatusChange {
   resource_type: 'plan' | 'step';
@@ -81,7 +54,7 @@ export class EventFactory {
       pipeline_id: c.plan_id,
       stage_id: c.resource_id,
       stage_name: c.name,
-      stage_status: stageStatus(c.from, c.to),
+      stage_status: stageStatusFor(c.from, c.to) ?? 'pending',
       payload,
     };
     if (c.resource_type === 'step' && c.order !== undefined) event.stage_order = c.order;
