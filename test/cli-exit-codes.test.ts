@@ -122,7 +122,7 @@ describe.concurrent('exit codes', () => {
     [['run', '--level', 'gold'], '--level must be one of core, full, got "gold"'],
     [['run', '--seed', '1.5'], '--seed expects a whole number'],
     [['run', '--adapter', './nowhere.ts'], 'file not found'],
-    [['run', '--adapter', 'exec:./rt --stdio'], 'not supported yet'],
+    [['run', '--adapter', 'exec:./rt --stdio'], 'cannot start "./rt"'],
     [['frobnicate'], 'unknown command "frobnicate"'],
     [['validate'], 'which file?'],
   ])('4: %j', async (args, message) => {

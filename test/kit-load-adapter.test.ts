@@ -63,9 +63,9 @@ describe('loadAdapter', () => {
     expect(e.stage).toBe('runtime');
   });
 
-  it('refuses exec: specs and manifests as not supported yet', async () => {
-    expect((await loadError('exec:./my-runtime --stdio')).message).toContain('not supported yet');
-    expect((await loadError('./mplp-adapter.json')).message).toContain('not supported yet');
+  it('names the command of an exec: spec that cannot start, and a missing manifest', async () => {
+    expect((await loadError('exec:./my-runtime --stdio')).message).toContain('cannot start');
+    expect((await loadError('./mplp-adapter.json')).message).toContain('file not found');
   });
 
   it('names an unknown package', async () => {

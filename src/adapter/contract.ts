@@ -27,6 +27,8 @@ export interface AdapterDescription {
   /** Version of this contract the adapter implements. */
   contract_version?: string;
   capabilities: Capabilities;
+  /** With `vsl`: sessions created with the same `env.vslShare` use one VSL store (see SessionEnv). */
+  sharedVsl?: boolean;
 }
 
 /** The action a runtime hands to the AEL for one step. `step_id` is required so the kit can script it. */
@@ -60,6 +62,13 @@ export interface SessionEnv {
   seed: number;
   /** MAP parallelism limit the kit asks for; a runtime must never run more steps at once. */
   maxConcurrency: number;
+  /**
+   * Set only for adapters that declare `sharedVsl`: sessions given the same value must use one
+   * VSL store — each reads what the others wrote, and a session created after another closed
+   * reads what that one wrote (the store outlives its sessions until adapter.dispose()).
+   * Absent: the session's VSL state is its own.
+   */
+  vslShare?: string;
 }
 
 /** Objects to register in one atomic batch. */
@@ -155,6 +164,134 @@ export interface Session {
     list(): Promise<string[]>;
     invoke(name: string, ctx: unknown): Promise<OpResult>;
   };
+  /** Present when `drift` is claimed. */
+  drift?: DriftGroup;
+  /** Present when `rollback` is claimed. */
+  rollback?: RollbackGroup;
+}
+
+// ---------------------------------------------------------------- drift and rollback (optional)
+// See docs/drift-and-rollback.md. Paths are workspace-relative with '/' separators.
+
+/**
+ * What a step's AEL result may declare, read by runtimes that claim drift or rollback (the
+ * kit's recording AEL declares these for its scripted side effects):
+ * - `artifacts`: files the action wrote or deleted in env.workspace (`{ path }`), or a text
+ *   product the runtime itself writes for the step (`{ path, content }`). Each becomes (or
+ *   updates, or removes) an artifact node of the PSG linked from the step by a `produces` edge.
+ *   A product is not written over a file that no longer holds what the PSG last agreed with
+ *   (drift): the PSG alone takes the new version, and reconciliation decides.
+ * - `state`: values the step writes to the VSL under these keys.
+ * - `compensation`: the inverse action. To compensate, the runtime calls the same AEL with
+ *   `{ ...compensation, action_id: <new>, plan_id, step_id, compensation_for: <forward action_id> }`.
+ */
+export interface ActionDeclarations {
+  artifacts?: { path: string; content?: string }[];
+  state?: Record<string, unknown>;
+  compensation?: Record<string, unknown>;
+}
+
+/** The L4 file update event (schemas/file-update-event.schema.json). */
+export interface FileUpdateEvent {
+  file_path: string;
+  change_type: 'created' | 'modified' | 'deleted' | 'renamed';
+  timestamp: string;
+  workspace_root?: string;
+  previous_path?: string;
+  [k: string]: unknown;
+}
+
+export type DriftKind = 'modified' | 'deleted' | 'new';
+
+/** One region of a file both sides changed differently: lines of the ancestor and of each side. */
+export interface ConflictHunk {
+  base: string[];
+  psg: string[];
+  file: string[];
+}
+
+export interface DriftEntry {
+  path: string;
+  kind: DriftKind;
+  /** sha256 (hex) of the PSG's version; null when the PSG does not track the file. */
+  psg_sha256: string | null;
+  /** sha256 (hex) of the file on disk; null when there is none. */
+  file_sha256: string | null;
+  detected_by: 'scan' | 'file_update';
+  /** Set on an entry a three-way merge left for a manual decision. */
+  conflicts?: ConflictHunk[];
+}
+
+export interface DriftReport {
+  report_id: string;
+  detected_by: 'scan' | 'file_update';
+  detected_at: string;
+  entries: DriftEntry[];
+}
+
+export type ReconcileStrategy = 'psg-wins' | 'fs-wins' | 'manual' | 'three-way';
+
+/** A manual decision for one path: keep one side, or take hand-merged text. */
+export type ManualDecision = { keep: 'psg' | 'file' } | { content: string };
+
+export interface ReconcileResult {
+  strategy: ReconcileStrategy;
+  applied: {
+    path: string;
+    kind: DriftKind;
+    outcome: 'file-restored' | 'file-removed' | 'psg-updated' | 'psg-removed' | 'merged';
+    /** Content both sides now hold; null when the file is gone from both. */
+    sha256: string | null;
+  }[];
+  /** Every entry waiting for a manual decision after the operation. */
+  pending: DriftEntry[];
+}
+
+/** What the PSG holds for one tracked file (an artifact node). */
+export interface ArtifactRecord {
+  node_id: string;
+  path: string;
+  sha256: string;
+  size: number;
+  version: number;
+  /** sha256 of the last content file and PSG agreed on (the merge ancestor), if any. */
+  synced_sha256: string | null;
+  /** When the PSG last recorded the file's content (passive detection compares L4 event timestamps with it). */
+  synced_at: string | null;
+  /** Steps with a `produces` edge to the node. */
+  producers: string[];
+}
+
+export interface DriftGroup {
+  /** Active scan of the workspace; `value` is a DriftReport. */
+  scan(): Promise<OpResult>;
+  /** Passive detection from an L4 file_update event; `value` is a DriftReport. Paths outside the workspace are rejected. */
+  ingest(event: FileUpdateEvent): Promise<OpResult>;
+  /** Reconciles every drifted path with one strategy; `value` is a ReconcileResult. */
+  reconcile(strategy: ReconcileStrategy): Promise<OpResult>;
+  /** Decides one path waiting for a manual decision; `value` is a ReconcileResult. */
+  resolve(path: string, decision: ManualDecision): Promise<OpResult>;
+  artifacts(): Promise<ArtifactRecord[]>;
+}
+
+/** Which rollback a failed plan gets; a run keeps the policy it started with. */
+export interface RollbackPolicy {
+  snapshot: boolean;
+  compensate: boolean;
+}
+
+export interface SnapshotInfo {
+  snapshot_id: string;
+  plan_id: string;
+  created_at: string;
+  status: 'taken' | 'restored' | 'released';
+  size_bytes: number;
+  description?: string;
+}
+
+export interface RollbackGroup {
+  setPolicy(policy: RollbackPolicy): Promise<OpResult>;
+  snapshots(): Promise<SnapshotInfo[]>;
 }
 
 export interface Adapter {

@@ -3,3 +3,4 @@
 
 export * from './contract.js';
 export { AdapterLoadError, descriptionProblems, type AdapterLoadStage, loadAdapter, type LoadedAdapter, type LoadOptions } from './load.js';
+export { serveAdapter, type ServeOptions, StdioAdapter, type StdioAdapterOptions, PROTOCOL_VERSION } from './stdio/index.js';

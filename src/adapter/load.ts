@@ -8,6 +8,8 @@ import { dirname, extname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { tsImport } from 'tsx/esm/api';
 import { CAPABILITY_FLAGS, CONTRACT_VERSION, PROFILES, type Adapter, type AdapterDescription } from './contract.js';
+import { launchSpecOf, LaunchSpecError, type LaunchSpec } from './stdio/launch.js';
+import { StdioAdapter } from './stdio/stdio-adapter.js';
 
 /** `config`: the spec or the module is wrong (CLI exit 4); `runtime`: the adapter's own code failed while starting (exit 3). */
 export type AdapterLoadStage = 'config' | 'runtime';
@@ -41,11 +43,12 @@ export interface LoadOptions {
 
 const TS_EXTENSIONS = new Set(['.ts', '.mts', '.cts', '.tsx']);
 const JS_EXTENSIONS = new Set(['.js', '.mjs', '.cjs']);
-const MANIFEST = 'mplp-adapter.json';
 
 export async function loadAdapter(spec: string, options: LoadOptions = {}): Promise<LoadedAdapter> {
   const cwd = options.cwd ?? process.cwd();
   const timeoutMs = options.timeoutMs ?? 10_000;
+  const launch = stdioLaunch(spec, cwd);
+  if (launch) return loadStdioAdapter(spec, launch, timeoutMs);
   const file = resolveSpec(spec, cwd);
 
   let namespace: Record<string, unknown>;
@@ -56,6 +59,11 @@ export async function loadAdapter(spec: string, options: LoadOptions = {}): Prom
   }
 
   const adapter = await pickAdapter(spec, namespace, timeoutMs);
+  return { spec, file, adapter, description: await describeAdapter(spec, adapter, timeoutMs) };
+}
+
+/** The adapter's validated description. */
+async function describeAdapter(spec: string, adapter: Adapter, timeoutMs: number): Promise<AdapterDescription> {
   let described: unknown;
   try {
     described = await withTimeout(Promise.resolve().then(() => adapter.describe()), timeoutMs, 'describe()');
@@ -64,7 +72,29 @@ export async function loadAdapter(spec: string, options: LoadOptions = {}): Prom
   }
   const problems = descriptionProblems(described);
   if (problems.length > 0) throw new AdapterLoadError(spec, `describe() returned an invalid description:\n  - ${problems.join('\n  - ')}`);
-  return { spec, file, adapter, description: described as AdapterDescription };
+  return described as AdapterDescription;
+}
+
+/** The process an `exec:` spec or an mplp-adapter.json manifest describes (src/adapter/stdio), if the spec is one. */
+function stdioLaunch(spec: string, cwd: string): LaunchSpec | undefined {
+  try {
+    return launchSpecOf(spec, cwd);
+  } catch (e) {
+    if (e instanceof LaunchSpecError) throw new AdapterLoadError(spec, e.message);
+    throw e;
+  }
+}
+
+/** Starts the runtime process and describes it; the process is stopped again if that fails. */
+async function loadStdioAdapter(spec: string, launch: LaunchSpec, timeoutMs: number): Promise<LoadedAdapter> {
+  const adapter = new StdioAdapter(launch, { callTimeoutMs: timeoutMs });
+  try {
+    // The describe handshake has its own startup limit; this one is only a backstop.
+    return { spec, file: launch.source, adapter, description: await describeAdapter(spec, adapter, launch.startupTimeoutMs + timeoutMs) };
+  } catch (e) {
+    await adapter.dispose();
+    throw e;
+  }
 }
 
 /** Imports a .ts/.mts file through tsx (no build step) and anything else through Node; returns its exports. */
@@ -89,18 +119,11 @@ function esModuleExports(ns: Record<string, unknown>): Record<string, unknown> {
 
 function resolveSpec(spec: string, cwd: string): string {
   if (spec.trim() === '') throw new AdapterLoadError(spec, 'the adapter spec is empty');
-  if (spec.startsWith('exec:')) {
-    throw new AdapterLoadError(spec, 'exec: adapters (a runtime driven over stdio) are not supported yet; pass a .ts/.js module or a package name');
-  }
-  if (spec.endsWith(MANIFEST)) {
-    throw new AdapterLoadError(spec, `${MANIFEST} manifests are not supported yet; pass a .ts/.js module or a package name`);
-  }
   if (!looksLikePath(spec)) return resolvePackage(spec, cwd);
   const file = resolve(cwd, spec);
   if (!existsSync(file)) throw new AdapterLoadError(spec, `file not found: ${file}`);
   if (statSync(file).isDirectory()) {
-    if (existsSync(join(file, MANIFEST))) throw new AdapterLoadError(spec, `${MANIFEST} manifests are not supported yet; pass the adapter module itself`);
-    throw new AdapterLoadError(spec, `${file} is a folder; pass the adapter module file (.ts, .js or .mjs)`);
+    throw new AdapterLoadError(spec, `${file} is a folder; pass the adapter module file (.ts, .js or .mjs) or a folder holding an mplp-adapter.json`);
   }
   const ext = extname(file);
   if (!TS_EXTENSIONS.has(ext) && !JS_EXTENSIONS.has(ext)) {

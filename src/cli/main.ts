@@ -11,11 +11,12 @@ import { listCommand } from './commands/list.js';
 import { replayCommand } from './commands/replay.js';
 import { runCommand } from './commands/run.js';
 import { selfcheckCommand } from './commands/selfcheck.js';
+import { serveCommand } from './commands/serve.js';
 import { validateCommand } from './commands/validate.js';
 import { CliError, EXIT, usageError } from './exit-codes.js';
 import { processOutput, type Output } from './output.js';
 
-const COMMANDS: readonly Command[] = [runCommand, listCommand, validateCommand, initCommand, replayCommand, selfcheckCommand];
+const COMMANDS: readonly Command[] = [runCommand, listCommand, validateCommand, initCommand, replayCommand, selfcheckCommand, serveCommand];
 const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
 function generalHelp(): string {

@@ -3,17 +3,22 @@
 import { randomInt } from 'node:crypto';
 import { resolve } from 'node:path';
 import { describeThrown } from '../../adapter/load.js';
+import { BaselineError, DEFAULT_BASELINE_FILE, openBaseline, renderJudgement, settleBaseline, type Baseline } from '../../kit/baseline/index.js';
+import type { Catalogue } from '../../kit/catalogue.js';
+import type { Check } from '../../kit/check.js';
 import { runConformance } from '../../kit/conformance.js';
 import type { Report } from '../../kit/report/build.js';
+import { githubAnnotations } from '../../kit/report/annotations.js';
 import { writeReport } from '../../kit/report/write.js';
 import { DEFAULT_RUN_OPTIONS, type RunOptions } from '../../kit/runner.js';
 import { selectChecks, type ConformanceLevel } from '../../kit/select.js';
 import { choiceOption, intOption, listOption, stringOption, type Parsed } from '../args.js';
 import type { Command, FlagSpec } from '../command.js';
-import { EXIT, runExitCode, usageError } from '../exit-codes.js';
+import { baselineExitCode, EXIT, runExitCode, usageError } from '../exit-codes.js';
 import type { Output } from '../output.js';
 import { FORMATS, progressLine, renderRun } from '../run-console.js';
-import { disposeTarget, kitPaths, loadCatalogueOrFail, loadChecksOrFail, loadTargetOrFail } from '../setup.js';
+import { watchRuns } from '../watch.js';
+import { disposeTarget, kitPaths, loadCatalogueOrFail, loadChecksOrFail, loadTargetOrFail, VSL_FLAG } from '../setup.js';
 
 const LEVELS: readonly ConformanceLevel[] = ['core', 'full'];
 const MAX_SEED = 2 ** 32 - 1;
@@ -29,7 +34,7 @@ export const ADAPTER_FLAG: FlagSpec = {
   type: 'string',
   short: 'a',
   value: '<spec>',
-  description: 'Adapter module (.ts/.js path) or package name. Default: the embedded reference runtime.',
+  description: 'Adapter module (.ts/.js path), package name, "exec:<command>" or an mplp-adapter.json manifest (any language, over stdio). Default: the embedded reference runtime.',
 };
 
 export const TIMEOUT_FLAG: FlagSpec = { type: 'string', value: '<ms>', description: 'Limit for one adapter operation (default 10000).' };
@@ -57,8 +62,25 @@ function readRunOptions(values: Parsed['values']): RunOptions & { runs: number }
   };
 }
 
+/** --baseline FILE (or the default file with --update-baseline), strictly validated; problems are config errors. */
+async function baselineOrFail(values: Parsed['values'], catalogue: Catalogue, checks: readonly Check[]): Promise<Baseline | undefined> {
+  const update = values['update-baseline'] === true;
+  const file = stringOption(values['baseline']) ?? (update ? DEFAULT_BASELINE_FILE : undefined);
+  if (file === undefined) {
+    if (values['allow-stale'] === true) throw usageError('--allow-stale needs --baseline <file>');
+    return undefined;
+  }
+  try {
+    return await openBaseline(file, catalogue, checks, update);
+  } catch (e) {
+    if (e instanceof BaselineError) throw usageError(`the baseline is unusable (${e.problems.length} problem(s)):\n  ${e.message.split('\n').join('\n  ')}`);
+    throw e;
+  }
+}
+
 async function execute(parsed: Parsed, output: Output): Promise<number> {
   const { values } = parsed;
+  if (values['watch'] === true) return watchRuns(parsed, output);
   const { runs, ...options } = readRunOptions(values);
   const format = choiceOption('format', stringOption(values['format']), FORMATS) ?? 'pretty';
   const reportDir = resolve(stringOption(values['report-dir']) ?? 'reports');
@@ -69,7 +91,8 @@ async function execute(parsed: Parsed, output: Output): Promise<number> {
   const checks = await loadChecksOrFail(catalogue, paths);
   const { unmatched, checks: selected } = selectChecks(checks, catalogue, options);
   if (unmatched.length > 0) throw usageError(`--only ${unmatched.join(',')} matches no area, requirement or check at level ${options.level} (see mplp-conformance list)`);
-  const target = await loadTargetOrFail(spec, options.operationTimeoutMs);
+  let baseline = await baselineOrFail(values, catalogue, checks);
+  const target = await loadTargetOrFail(spec, options.operationTimeoutMs, stringOption(values['vsl']));
   if (format === 'pretty') output.err(`seed ${options.seed}`);
 
   const reports: Report[] = [];
@@ -79,13 +102,24 @@ async function execute(parsed: Parsed, output: Output): Promise<number> {
       const progress = progressLine(output, selected.length, format === 'pretty');
       const { report } = await runConformance({ target, checks, catalogue, options, progress });
       progress.done();
+      // The CI verdict rides along in report.json; the conformance verdict is untouched.
+      const settled = baseline ? await settleBaseline(report, baseline, { allowStale: values['allow-stale'] === true, update: values['update-baseline'] === true }) : undefined;
+      if (settled) {
+        Object.assign(report, { baseline: settled.judgement });
+        baseline = settled.baseline;
+      }
       const written = await writeReport(report, reportDir).catch((e: unknown) => {
         throw usageError(`cannot write the report under ${reportDir}: ${describeThrown(e)}`);
       });
       for (const problem of written.schemaProblems) output.err(`warning: report.json does not match schemas/report.schema.json: ${problem}`);
       output.out(renderRun(format, report, written));
+      const aside = (text: string, onStdout: boolean) => (onStdout ? output.out(text) : output.err(text));
+      if (format === 'pretty') output.out(`html:   ${written.files.html}\nbadge:  ${written.files.badge}`);
+      if (settled) aside(renderJudgement(settled.judgement), format === 'pretty');
+      // Workflow commands; stdout stays pure JSON with --format json (the runner reads stderr too).
+      if (process.env['GITHUB_ACTIONS'] === 'true') for (const line of await githubAnnotations(report)) aside(line, format !== 'json');
       reports.push(report);
-      exitCode = Math.max(exitCode, runExitCode(report));
+      exitCode = Math.max(exitCode, settled ? baselineExitCode(report, settled.judgement) : runExitCode(report));
     }
   } finally {
     const disposeProblem = await disposeTarget(target, options.operationTimeoutMs);
@@ -116,6 +150,7 @@ export const runCommand: Command = {
   maxPositionals: 0,
   flags: {
     adapter: ADAPTER_FLAG,
+    vsl: VSL_FLAG,
     level: { type: 'string', value: '<core|full>', description: 'Conformance level to judge (default full).' },
     only: { type: 'string', multiple: true, value: '<area|id>', description: 'Run only an area, a requirement id (or prefix) or a check id (or prefix); repeatable or comma-separated.' },
     seed: { type: 'string', value: '<n>', description: 'Seed for everything randomised (default: random, printed).' },
@@ -127,10 +162,15 @@ export const runCommand: Command = {
     'report-dir': { type: 'string', value: '<dir>', description: 'Where reports are written (default reports/).' },
     format: { type: 'string', value: '<pretty|json|quiet>', description: 'Console output: pretty summary, the report as JSON, or one line (default pretty).' },
     bail: { type: 'boolean', description: 'Stop starting checks after the first fail or error.' },
+    baseline: { type: 'string', value: '<file>', description: 'CI baseline of accepted failures (docs/ci.md): changes the exit code only, never the conformance verdict.' },
+    'allow-stale': { type: 'boolean', description: 'With --baseline: entries whose failure now passes are reported, not exit 2.' },
+    'update-baseline': { type: 'boolean', description: `Rewrite the baseline (--baseline, default ${DEFAULT_BASELINE_FILE}) to match this run: drop stale entries, add new failures with a TODO reason.` },
+    watch: { type: 'boolean', description: 'Re-run when the adapter\'s files change (first the checks that did not pass, then the rest); Ctrl-C to stop.' },
     ...KIT_FLAGS,
   },
   notes: [
     'Exit codes: 0 conformant at the level; 1 non-conformant; 3 adapter/operational error (checks ended error and nothing failed, or the adapter failed while starting); 4 usage or configuration error.',
+    'With --baseline: 0 nothing but baselined failures; 1 a failure not in the baseline; 2 a stale entry (its failure passes now; not with --allow-stale); 3 adapter/operational error; 4 an invalid, unknown-id, duplicate or expired entry.',
   ],
   execute,
 };
