@@ -6,6 +6,9 @@ import { readFileSync } from 'node:fs';
 import { CONTRACT_VERSION, type Adapter, type AdapterDescription, type OpResult, type Session, type SessionEnv } from '../adapter/contract.js';
 import { seededIds } from '../mplp/ids.js';
 import { L3Runtime, RuntimeError, type RuntimeOptions } from '../runtime/index.js';
+import { redactedVslUrl, vslFromUrl } from '../runtime/vsl/from-url.js';
+import { MemoryVSL } from '../runtime/vsl/memory-backend.js';
+import { VslNamespaces } from '../runtime/vsl/namespaces.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -18,10 +21,11 @@ export const referenceDescription: AdapterDescription = {
     pauseResume: true,
     approval: true,
     moduleRegistry: true,
-    drift: false,
-    rollback: false,
+    drift: true,
+    rollback: true,
     vsl: true,
   },
+  sharedVsl: true,
 };
 
 /** Runs an operation and turns its outcome into an OpResult. */
@@ -35,8 +39,8 @@ async function attempt(fn: () => Promise<unknown> | unknown): Promise<OpResult> 
   }
 }
 
-/** Wraps any L3Runtime (the reference, or a subclass such as a planted-fault mutant). */
-export function sessionFor(rt: L3Runtime): Session {
+/** Wraps any L3Runtime (the reference, or a subclass such as a planted-fault mutant); `onClose` runs when the session closes. */
+export function sessionFor(rt: L3Runtime, onClose: () => Promise<void> = async () => undefined): Session {
   return {
     load: (bundle) => attempt(() => rt.load(bundle)),
     transition: (target, to) => attempt(() => rt.transition(target, to)),
@@ -58,20 +62,60 @@ export function sessionFor(rt: L3Runtime): Session {
       list: async () => rt.modules.list(),
       invoke: (name, ctx) => attempt(() => rt.modules.invoke(name, ctx)),
     },
-    close: async () => undefined,
+    drift: {
+      scan: () => attempt(() => rt.files.drift.scan()),
+      ingest: (event) => attempt(() => rt.files.drift.ingest(event)),
+      reconcile: (strategy) => attempt(() => rt.files.drift.reconcile(strategy)),
+      resolve: (path, decision) => attempt(() => rt.files.drift.resolve(path, decision)),
+      artifacts: async () => rt.files.drift.artifacts(),
+    },
+    rollback: {
+      setPolicy: (policy) => attempt(() => rt.files.rollback.setPolicy(policy)),
+      snapshots: async () => rt.files.rollback.snapshots(),
+    },
+    close: async () => {
+      await rt.files.close();
+      await onClose();
+    },
   };
 }
 
 export function runtimeOptionsFor(env: SessionEnv): RuntimeOptions {
-  return { ael: env.ael, maxConcurrency: env.maxConcurrency, ids: seededIds(`session:${env.seed}`) };
+  return { ael: env.ael, maxConcurrency: env.maxConcurrency, ids: seededIds(`session:${env.seed}`), workspace: env.workspace };
 }
 
-/** An adapter over any runtime factory; the reference uses L3Runtime itself. */
-export function adapterFor(make: (options: RuntimeOptions) => L3Runtime, description: AdapterDescription = referenceDescription): Adapter {
+/**
+ * An adapter over any runtime factory; the reference uses L3Runtime itself. Each session's
+ * runtime gets a VSL namespace of `stores`: its own, or the one named by env.vslShare.
+ */
+export function adapterFor(
+  make: (options: RuntimeOptions) => L3Runtime,
+  description: AdapterDescription = referenceDescription,
+  stores: VslNamespaces = new VslNamespaces(async () => MemoryVSL.create()),
+): Adapter {
   return {
     describe: () => description,
-    createSession: async (env) => sessionFor(make(runtimeOptionsFor(env))),
+    createSession: async (env) => {
+      const lease = await stores.lease(env.vslShare);
+      try {
+        return sessionFor(make({ ...runtimeOptionsFor(env), vsl: lease.vsl }), lease.release);
+      } catch (e) {
+        await lease.release();
+        throw e;
+      }
+    },
+    dispose: () => stores.close(),
   };
+}
+
+export { VSL_URL_FORMS } from '../runtime/vsl/from-url.js';
+
+/** The reference runtime on the VSL backend a URL names (see src/runtime/vsl/from-url.ts), connected now. */
+export async function referenceAdapterOn(vslUrl: string, options: { connectTimeoutMs?: number } = {}): Promise<Adapter> {
+  const stores = new VslNamespaces(() => vslFromUrl(vslUrl, options));
+  await stores.open();
+  const description = { ...referenceDescription, name: `${referenceDescription.name} (VSL ${redactedVslUrl(vslUrl)})` };
+  return adapterFor((o) => new L3Runtime(o), description, stores);
 }
 
 export const referenceAdapter: Adapter = adapterFor((options) => new L3Runtime(options));

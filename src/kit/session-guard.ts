@@ -87,14 +87,35 @@ const SESSION_OPS: Record<string, ShapeRule> = {
   close: anything,
 };
 const REQUIRED_OPS = ['load', 'transition', 'run', 'cancel', 'confirm', 'get', 'graph', 'events', 'close'];
-const VSL_OPS: Record<string, ShapeRule> = { get: anything, set: anything, transaction: anything };
 const MODULE_OPS: Record<string, ShapeRule> = { register: opResult, unregister: opResult, list: stringList, invoke: opResult };
+
+/** An accepted OpResult whose value holds these array fields (DriftReport, ReconcileResult). */
+const acceptedWithLists = (what: string, fields: string[]): ShapeRule => (v) => {
+  const base = opResult(v);
+  if (base !== undefined || !isObject(v) || v['ok'] !== true) return base;
+  const value = v['value'];
+  if (!isObject(value) || fields.some((f) => !Array.isArray(value[f]) || (value[f] as unknown[]).some((x) => !isObject(x)))) {
+    return `accepted but its value is not a ${what} (${fields.map((f) => `${f}: [ {...} ]`).join(', ')}): ${summarise(value)}`;
+  }
+  return undefined;
+};
+const objectList: ShapeRule = (v) => (Array.isArray(v) && v.every(isObject) ? undefined : `returned ${summarise(v)}, not an array of objects`);
+const DRIFT_OPS: Record<string, ShapeRule> = {
+  scan: acceptedWithLists('DriftReport', ['entries']),
+  ingest: acceptedWithLists('DriftReport', ['entries']),
+  reconcile: acceptedWithLists('ReconcileResult', ['applied', 'pending']),
+  resolve: acceptedWithLists('ReconcileResult', ['applied', 'pending']),
+  artifacts: objectList,
+};
+const ROLLBACK_OPS: Record<string, ShapeRule> = { setPolicy: opResult, snapshots: objectList };
 
 /** What each capability obliges a session to offer. */
 const CAPABILITY_MEMBERS: Array<{ claimed: (c: Capabilities) => boolean; capability: string; members: string[] }> = [
   { claimed: (c) => c.pauseResume, capability: 'pauseResume', members: ['pause', 'resume'] },
   { claimed: (c) => c.vsl, capability: 'vsl', members: ['vsl.get', 'vsl.set'] },
   { claimed: (c) => c.moduleRegistry, capability: 'moduleRegistry', members: ['modules.register', 'modules.unregister', 'modules.list', 'modules.invoke'] },
+  { claimed: (c) => c.drift, capability: 'drift', members: Object.keys(DRIFT_OPS).map((op) => `drift.${op}`) },
+  { claimed: (c) => c.rollback, capability: 'rollback', members: Object.keys(ROLLBACK_OPS).map((op) => `rollback.${op}`) },
 ];
 
 function memberAt(raw: Record<string, unknown>, path: string): unknown {
@@ -123,20 +144,29 @@ function copy<T>(value: T): T {
   }
 }
 
+/** How one operation's values cross the guard. */
+interface Crossing {
+  /** A rejection that is the check's own error coming back (not an adapter fault): rethrown as is. */
+  ownError?: (e: unknown) => boolean;
+  /** The result is handed over as it is, not copied. */
+  byReference?: boolean;
+}
+
 /** Runs one adapter operation under the guard. */
-export function guardOperation<T>(guard: OperationGuard, operation: string, invoke: () => unknown, shape: ShapeRule = anything): Promise<T> {
+export function guardOperation<T>(guard: OperationGuard, operation: string, invoke: () => unknown, shape: ShapeRule = anything, crossing: Crossing = {}): Promise<T> {
   const run = async (): Promise<T> => {
     if (guard.signal.aborted) throw new AdapterFault(operation, 'was called after the check ended');
     let value: unknown;
     try {
       value = await settleWithin(invoke, guard.timeoutMs, guard.signal);
     } catch (e) {
+      if (crossing.ownError?.(e)) throw e;
       if (e instanceof Deadline) throw record(guard, new AdapterFault(operation, e.message));
       throw record(guard, new AdapterFault(operation, describeThrown(e).replace(/^(?!threw)/, 'threw: ')));
     }
     const problem = shape(value);
     if (problem !== undefined) throw record(guard, new AdapterFault(operation, problem));
-    return copy(value) as T;
+    return (crossing.byReference ? value : copy(value)) as T;
   };
   const promise = run();
   // A check that never awaits an operation must not crash the process with an unhandled rejection.
@@ -182,10 +212,40 @@ function wrapGroup<T extends object>(raw: T, ops: Record<string, ShapeRule>, pre
   return wrapped as T;
 }
 
+/**
+ * The VSL group. Values cross by reference: L3-VSL-004 is about the runtime's VSL copying them,
+ * and a copy made here would hide a VSL that does not. The error a transaction's callback threw
+ * comes back as that same error, not as an adapter fault: throwing is how a check aborts one.
+ */
+function guardVsl(raw: NonNullable<Session['vsl']>, guard: OperationGuard): NonNullable<Session['vsl']> {
+  const crossing: Crossing = { byReference: true };
+  const vsl: NonNullable<Session['vsl']> = {
+    get: (key) => guardOperation(guard, 'session.vsl.get()', () => raw.get(key), anything, crossing),
+    set: (key, value) => guardOperation(guard, 'session.vsl.set()', () => raw.set(key, value), anything, crossing),
+  };
+  if (typeof raw.transaction === 'function') {
+    vsl.transaction = (fn) => {
+      const thrown = new Set<unknown>();
+      const watched: typeof fn = async (tx) => {
+        try {
+          return await fn(tx);
+        } catch (e) {
+          thrown.add(e);
+          throw e;
+        }
+      };
+      return guardOperation(guard, 'session.vsl.transaction()', () => raw.transaction!(watched), anything, { ...crossing, ownError: (e) => thrown.has(e) });
+    };
+  }
+  return vsl;
+}
+
 /** The guarded view of a raw session; call only after sessionShapeProblems found nothing. */
 export function guardSession(raw: Session, guard: OperationGuard): Session {
   const session = wrapGroup(raw, SESSION_OPS, 'session.', guard);
-  if (isObject(raw.vsl)) session.vsl = wrapGroup(raw.vsl, VSL_OPS, 'session.vsl.', guard);
+  if (isObject(raw.vsl)) session.vsl = guardVsl(raw.vsl, guard);
   if (isObject(raw.modules)) session.modules = wrapGroup(raw.modules, MODULE_OPS, 'session.modules.', guard);
+  if (isObject(raw.drift)) session.drift = wrapGroup(raw.drift, DRIFT_OPS, 'session.drift.', guard);
+  if (isObject(raw.rollback)) session.rollback = wrapGroup(raw.rollback, ROLLBACK_OPS, 'session.rollback.', guard);
   return session;
 }

@@ -7,7 +7,25 @@ export { ProjectSemanticGraph, type PsgNode, type PsgEdge, type Mutation, type N
 export { findCycle, topoOrder } from './psg/dag.js';
 export { InMemoryVSL } from './vsl/in-memory.js';
 export type { ValueStateLayer, VslTx } from './vsl/types.js';
+export { FileVSL } from './vsl/file.js';
+export { MemoryVSL } from './vsl/memory-backend.js';
+export { VslBackendError, type BackendVsl, type BackendKind } from './vsl/backend.js';
+export { VslNamespaces, type VslLease } from './vsl/namespaces.js';
+// Redis and PostgreSQL load their client libraries on demand: reach them through vslFromUrl.
+export { vslFromUrl, redactedVslUrl, VSL_URL_FORMS, type VslUrlOptions } from './vsl/from-url.js';
+export type { RedisVSL } from './vsl/redis.js';
+export type { PostgresVSL } from './vsl/postgres.js';
 export { InMemoryAEL } from './ael/in-memory.js';
 export type { ActionExecutionLayer, StepActionLike } from './ael/types.js';
 export { ModuleRegistry, type RuntimeModule, type RuntimeModuleRegistry } from './registry/modules.js';
 export { createRuntimeContext, runSingleAgentFlow, type RuntimeContext, type RunSingleAgentFlowOptions, type RuntimeResult } from './sa-flow.js';
+export { ProjectFiles, type ProjectFilesOptions } from './artifacts/project-files.js';
+export { Workspace } from './artifacts/workspace.js';
+export type { ArtifactData } from './artifacts/ledger.js';
+export { DriftEngine, type ArtifactRecord, type ReconcileResult } from './drift/engine.js';
+export type { IntervalTimer } from './drift/monitor.js';
+export type { ReconcileStrategy, ManualDecision } from './drift/reconcile.js';
+export type { DriftEntry, DriftReport, DriftKind, ConflictHunk } from './drift/report.js';
+export { RollbackCoordinator } from './rollback/coordinator.js';
+export type { RollbackPolicy } from './rollback/policy.js';
+export type { SnapshotInfo } from './rollback/snapshot.js';

@@ -22,6 +22,8 @@ import type {
 } from '../mplp/types.js';
 import { validate as validateSchema, formatErrors, type SchemaKind } from '../mplp/validate.js';
 import { InMemoryAEL } from './ael/in-memory.js';
+import { ProjectFiles } from './artifacts/project-files.js';
+import type { IntervalTimer } from './drift/monitor.js';
 import type { ActionExecutionLayer } from './ael/types.js';
 import { RuntimeError, TransitionError } from './errors.js';
 import { EventBus } from './events/bus.js';
@@ -46,6 +48,10 @@ export interface RuntimeOptions {
   modules?: RuntimeModuleRegistry;
   /** Schema-validate objects on load (default true). */
   validateObjects?: boolean;
+  /** The project's folder: step artifacts, drift detection and file rollback work in it. */
+  workspace?: string;
+  /** Timer of interval drift scans (default setInterval); tests inject a fake one. */
+  timer?: IntervalTimer;
 }
 
 export interface LoadBundle {
@@ -96,6 +102,8 @@ export class L3Runtime {
   readonly ids: IdSource;
   readonly clock: Clock;
   readonly maxConcurrency: number;
+  /** Artifacts, drift and rollback (docs/drift-and-rollback.md). */
+  readonly files: ProjectFiles;
   protected readonly factory: EventFactory;
   protected readonly lock = new Mutex();
   protected readonly validateObjects: boolean;
@@ -122,6 +130,22 @@ export class L3Runtime {
     this.modules = new ModuleRegistry(options.modules);
     this.validateObjects = options.validateObjects ?? true;
     this.factory = new EventFactory(this.ids, this.clock, options.graphId ?? this.ids.next());
+    this.files = new ProjectFiles(
+      {
+        psg: this.psg,
+        ids: this.ids,
+        clock: this.clock,
+        bus: this.bus,
+        lock: this.lock,
+        vsl: this.vsl,
+        ael: this.ael,
+        status: (id) => this.status(id),
+        projectOf: (id) => this.projectOf(id),
+        commit: (batch, source) => this.commitBatch(batch, source),
+        recordTraceEvent: (planId, type, source, data) => this.recordTraceEvent(planId, type, source, data),
+      },
+      { ...(options.workspace ? { workspace: options.workspace } : {}), ...(options.timer ? { timer: options.timer } : {}) },
+    );
   }
 
   // ---------------------------------------------------------------- reading
@@ -563,6 +587,13 @@ export class L3Runtime {
     this.traceEvents.set(traceId, list);
   }
 
+  /** A PSG batch that is no status change (artifact nodes): check, apply, announce. Caller holds the lock. */
+  protected commitBatch(batch: Mutation[], sourceModule: string): void {
+    if (batch.length === 0) return;
+    this.psg.check(batch);
+    this.emitGraphUpdate(this.psg.apply(batch), sourceModule);
+  }
+
   protected emitGraphUpdate(change: Change, sourceModule: string, projectId?: string): void {
     if (change.nodes.length === 0 && change.edges.length === 0) return;
     this.bus.emit(this.factory.graphUpdate(change, sourceModule, projectId));
@@ -750,6 +781,7 @@ export class L3Runtime {
       traceIdOf: (planId) => this.traceOfPlan.get(planId),
       outcome: (planId, paused) => this.outcome(planId, paused),
       finished: (planId) => this.runs.delete(planId),
+      files: this.files,
       collabOf: (contextId) => {
         for (const n of this.psg.nodesOfType('collab')) if (n.data['context_id'] === contextId && n.status === 'active') return this.assemble(n) as unknown as Collab;
         return undefined;

@@ -2,6 +2,7 @@
 // fault, injected through the runtime's seams (no copied runtimes), and declares the
 // requirement IDs the kit must fail it on.
 
+import { join } from 'node:path';
 import type { Adapter } from '../../src/adapter/contract.js';
 import { adapterFor, referenceDescription } from '../../src/adapters/reference.js';
 import type { BusEvent, LifecycleObject } from '../../src/mplp/types.js';
@@ -9,6 +10,10 @@ import { L3Runtime, RuntimeError, TransitionError, type RuntimeOptions } from '.
 import type { checkTransition } from '../../src/runtime/lifecycle/guard.js';
 import { PlanRun, type RunProfile } from '../../src/runtime/orchestrator/plan-run.js';
 import type { Mutation, ProjectSemanticGraph } from '../../src/runtime/psg/graph.js';
+import type { DriftEntry } from '../../src/runtime/drift/report.js';
+import { STRATEGIES, type ReconcileStrategy, type Resolver } from '../../src/runtime/drift/reconcile.js';
+import type { JournalEntry } from '../../src/runtime/rollback/compensation.js';
+import type { BaseEvent } from '../../src/mplp/types.js';
 import type { ValueStateLayer } from '../../src/runtime/vsl/types.js';
 
 export interface Fault {
@@ -34,6 +39,30 @@ interface Seams {
   run: L3Runtime['run'];
   transition: L3Runtime['transition'];
   factory: { pipelineStage(c: Record<string, unknown>): BusEvent };
+  ids: { next(): string };
+  files: FileSeams;
+  traceOfPlan: Map<string, string>;
+  traceSegments: Map<string, string[]>;
+  traceEvents: Map<string, BaseEvent[]>;
+}
+
+/** Seams of the project files (artifacts, drift, rollback) a patch may replace. */
+interface FileSeams {
+  workspace: { root: string; normalise(path: string): string; resolve(path: string): Promise<string> };
+  ledger: { track(path: string, content: Buffer, options?: { producer?: string; synced?: boolean }): Mutation[] };
+  recordEvidence(type: string, data: Record<string, unknown>): void;
+  drift: {
+    detect(): Promise<DriftEntry[]>;
+    resolverFor(strategy: ReconcileStrategy): Resolver;
+    isStale(path: string, timestamp: string): boolean;
+    host: { commit(batch: Mutation[], sourceModule: string): void };
+  };
+  rollback: {
+    undoOrder(planId: string, guard: unknown): JournalEntry[];
+    restoreVsl(snapshot: unknown): Promise<string[]>;
+    record(planId: string, type: string, data: Record<string, unknown>): void;
+    rollBack(planId: string, guard: unknown): Promise<void>;
+  };
 }
 
 type Patch = (rt: Seams, options: RuntimeOptions) => void;
@@ -147,6 +176,129 @@ class SharingVsl implements ValueStateLayer {
   async set(key: string, value: unknown) {
     this.store.set(key, value);
   }
+}
+
+/** A VSL that holds each session's last plain set in memory and writes it only when the next
+ *  write comes: what a FileVSL without fsync/rename loses when the runtime stops. */
+class LosesLastWriteVsl implements ValueStateLayer {
+  private pending: [string, unknown] | null = null;
+  /** Earlier writes on their way to the store, readable until they land. */
+  private readonly landing = new Map<string, unknown>();
+  constructor(private readonly inner: ValueStateLayer) {}
+  async get(key: string) {
+    if (this.pending?.[0] === key) return structuredClone(this.pending[1]);
+    return this.landing.has(key) ? structuredClone(this.landing.get(key)) : this.inner.get(key);
+  }
+  async set(key: string, value: unknown) {
+    const previous = this.pending;
+    this.pending = [key, structuredClone(value)];
+    if (previous) await this.land(previous);
+  }
+  async transaction<T>(fn: Parameters<NonNullable<ValueStateLayer['transaction']>>[0]): Promise<T> {
+    const previous = this.pending;
+    this.pending = null;
+    if (previous) await this.land(previous);
+    return this.inner.transaction!(fn) as Promise<T>;
+  }
+  private async land([key, value]: [string, unknown]) {
+    this.landing.set(key, value);
+    await this.inner.set(key, value);
+    if (this.landing.get(key) === value) this.landing.delete(key);
+  }
+}
+
+
+/** A VSL with a per-session read cache that never hears of other sessions' writes (stale reads). */
+class CachingVsl implements ValueStateLayer {
+  private readonly cache = new Map<string, unknown>();
+  constructor(private readonly inner: ValueStateLayer) {}
+  async get(key: string) {
+    if (!this.cache.has(key)) this.cache.set(key, await this.inner.get(key));
+    return structuredClone(this.cache.get(key));
+  }
+  async set(key: string, value: unknown) {
+    await this.inner.set(key, value);
+    this.cache.set(key, structuredClone(value));
+  }
+  async transaction<T>(fn: Parameters<NonNullable<ValueStateLayer['transaction']>>[0]): Promise<T> {
+    const written: string[] = [];
+    const result = await this.inner.transaction!((tx) => fn({ get: tx.get, set: (k, v) => (written.push(k), tx.set(k, v)) }));
+    for (const k of written) this.cache.delete(k);
+    return result as T;
+  }
+}
+
+/** A VSL whose transaction writes each tx.set straight through: a throw leaves half of it behind. */
+class WriteThroughTxVsl implements ValueStateLayer {
+  constructor(private readonly inner: ValueStateLayer) {}
+  get = (key: string) => this.inner.get(key);
+  set = (key: string, value: unknown) => this.inner.set(key, value);
+  transaction<T>(fn: Parameters<NonNullable<ValueStateLayer['transaction']>>[0]): Promise<T> {
+    return fn({ get: this.get, set: this.set }) as Promise<T>;
+  }
+}
+
+/** A VSL whose transaction stages the caller's objects by reference and copies them only at commit. */
+class TxReferenceVsl implements ValueStateLayer {
+  constructor(private readonly inner: ValueStateLayer) {}
+  get = (key: string) => this.inner.get(key);
+  set = (key: string, value: unknown) => this.inner.set(key, value);
+  async transaction<T>(fn: Parameters<NonNullable<ValueStateLayer['transaction']>>[0]): Promise<T> {
+    const staged = new Map<string, unknown>();
+    const result = await fn({ get: async (k) => (staged.has(k) ? staged.get(k) : this.inner.get(k)), set: async (k, v) => void staged.set(k, v) });
+    for (const [k, v] of staged) await this.inner.set(k, v);
+    return result as T;
+  }
+}
+
+/** A VSL that merges an object set over an object instead of replacing it (as hash fields would). */
+class MergingVsl implements ValueStateLayer {
+  constructor(private readonly inner: ValueStateLayer) {}
+  get = (key: string) => this.inner.get(key);
+  async set(key: string, value: unknown) {
+    const old = await this.inner.get(key);
+    const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+    await this.inner.set(key, isObject(old) && isObject(value) ? { ...old, ...value } : value);
+  }
+  transaction<T>(fn: Parameters<NonNullable<ValueStateLayer['transaction']>>[0]): Promise<T> {
+    return this.inner.transaction!(fn) as Promise<T>;
+  }
+}
+
+/** A VSL that silently drops values over 512 KiB of JSON (a memcached-like item limit). */
+class SizeCappedVsl implements ValueStateLayer {
+  constructor(private readonly inner: ValueStateLayer) {}
+  get = (key: string) => this.inner.get(key);
+  async set(key: string, value: unknown) {
+    if (JSON.stringify(value ?? null).length <= 512 * 1024) await this.inner.set(key, value);
+  }
+  transaction<T>(fn: Parameters<NonNullable<ValueStateLayer['transaction']>>[0]): Promise<T> {
+    return this.inner.transaction!(fn) as Promise<T>;
+  }
+}
+
+/** Drift detection that does not see one kind of entry. */
+function blindTo(kind: DriftEntry['kind']): Patch {
+  return (rt) => {
+    const detect = rt.files.drift.detect.bind(rt.files.drift);
+    rt.files.drift.detect = async () => (await detect()).filter((e) => e.kind !== kind);
+  };
+}
+
+/** Replaces what one reconciliation strategy makes of an entry. */
+function resolveAs(strategy: ReconcileStrategy, wrong: (original: Resolver) => Resolver): Patch {
+  return (rt) => {
+    const resolverFor = rt.files.drift.resolverFor.bind(rt.files.drift);
+    rt.files.drift.resolverFor = (s) => (s === strategy ? wrong(resolverFor(s)) : resolverFor(s));
+  };
+}
+
+/** Rewrites the list of compensations a rollback runs. */
+function onUndo(rewrite: (entries: JournalEntry[], planId: string, rt: Seams) => JournalEntry[]): Patch {
+  return (rt) => {
+    const undoOrder = rt.files.rollback.undoOrder.bind(rt.files.rollback);
+    rt.files.rollback.undoOrder = (planId, guard) => rewrite(undoOrder(planId, guard), planId, rt);
+  };
 }
 
 // ------------------------------------------------------------------ the corpus
@@ -467,12 +619,192 @@ export const FAULTS: readonly Fault[] = [
     requirements: ['L3-LIFE-007'],
     patch: skipGuard('context_active'),
   },
+  // -------------------------------------------------------------- drift and rollback
+  {
+    name: 'scan-misses-deletions',
+    description: 'a drift scan does not report tracked files that were deleted',
+    requirements: ['L3-DRIFT-003'],
+    patch: blindTo('deleted'),
+  },
+  {
+    name: 'scan-misses-new-files',
+    description: 'a drift scan does not report files the PSG does not track',
+    requirements: ['L3-DRIFT-003'],
+    patch: blindTo('new'),
+  },
+  {
+    name: 'passive-ignores-timestamps',
+    description: 'a file_update event older than the PSG record still counts as news',
+    requirements: ['L3-DRIFT-004'],
+    patch: (rt) => {
+      rt.files.drift.isStale = () => false;
+    },
+  },
+  {
+    name: 'drift-not-in-trace',
+    description: 'drift reports are announced but never recorded in the trace',
+    requirements: ['L3-DRIFT-005'],
+    patch: (rt) => {
+      rt.files.recordEvidence = () => undefined;
+    },
+  },
+  {
+    name: 'psg-wins-leaves-modified-file',
+    description: 'psg-wins refreshes the PSG record of a modified file instead of rewriting the file',
+    requirements: ['L3-DRIFT-006'],
+    patch: resolveAs('psg-wins', (original) => (entry, sides) => (entry.kind === 'modified' ? { action: 'psg-updated', content: sides.psg! } : original(entry, sides))),
+  },
+  {
+    name: 'fs-wins-without-graph-update',
+    description: 'fs-wins changes artifact nodes without announcing a graph_update',
+    requirements: ['L3-DRIFT-007'],
+    patch: (rt) => {
+      rt.files.drift.host.commit = (batch) => {
+        rt.psg.check(batch);
+        rt.psg.apply(batch);
+      };
+    },
+  },
+  {
+    name: 'manual-applies-before-resolve',
+    description: 'manual reconciliation takes the files at once instead of waiting for decisions',
+    requirements: ['L3-DRIFT-008'],
+    patch: resolveAs('manual', () => STRATEGIES['fs-wins']),
+  },
+  {
+    name: 'merge-drops-psg-side',
+    description: 'a clean three-way merge keeps only the file version',
+    requirements: ['L3-DRIFT-009'],
+    patch: resolveAs('three-way', (original) => (entry, sides) => {
+      const r = original(entry, sides);
+      return r.action === 'merged' ? { action: 'merged', content: sides.file! } : r;
+    }),
+  },
+  {
+    name: 'merge-conflict-taken-silently',
+    description: 'a conflicting three-way merge silently takes the file version',
+    requirements: ['L3-DRIFT-010'],
+    patch: resolveAs('three-way', (original) => (entry, sides) => {
+      const r = original(entry, sides);
+      return r.action === 'pending' && sides.file ? { action: 'psg-updated', content: sides.file } : r;
+    }),
+  },
+  {
+    name: 'artifact-without-produces-edge',
+    description: 'artifact nodes are recorded without the produces edge from their step',
+    requirements: ['L3-DRIFT-011'],
+    patch: (rt) => {
+      const track = rt.files.ledger.track.bind(rt.files.ledger);
+      rt.files.ledger.track = (path, content, options) => track(path, content, options).filter((m) => !(m.op === 'add_edge' && m.edge.type === 'produces'));
+    },
+  },
+  {
+    name: 'follows-symlinks-outside',
+    description: 'workspace paths are resolved without checking where symlinks lead',
+    requirements: ['L3-DRIFT-012'],
+    patch: (rt) => {
+      const ws = rt.files.workspace;
+      ws.resolve = async (path) => join(ws.root, ws.normalise(path));
+    },
+  },
+  {
+    name: 'restore-forgets-vsl',
+    description: 'a snapshot restore puts files and artifact nodes back but not the VSL values steps wrote',
+    requirements: ['L3-RB-005'],
+    patch: (rt) => {
+      rt.files.rollback.restoreVsl = async () => [];
+    },
+  },
+  {
+    name: 'compensation-in-forward-order',
+    description: 'compensations run oldest first',
+    requirements: ['L3-RB-002'],
+    patch: onUndo((entries) => [...entries].reverse()),
+  },
+  {
+    name: 'compensates-unrun-steps',
+    description: 'rollback also compensates steps of the plan that never completed',
+    requirements: ['L3-RB-006'],
+    patch: onUndo((entries, planId, rt) => [
+      ...entries,
+      ...rt.psg
+        .stepsOf(planId)
+        .filter((s) => !entries.some((e) => e.stepId === s) && rt.psg.node(s)?.status !== 'completed')
+        .map((stepId) => ({ stepId, actionId: rt.ids.next(), compensation: { action_type: 'file_operation' } })),
+    ]),
+  },
+  {
+    name: 'rollback-erases-failure',
+    description: 'rollback also rewinds the trace: the failed segment and the step.failed record disappear',
+    requirements: ['L3-RB-003'],
+    patch: (rt) => {
+      const rollBack = rt.files.rollback.rollBack.bind(rt.files.rollback);
+      rt.files.rollback.rollBack = async (planId, guard) => {
+        await rollBack(planId, guard);
+        const traceId = rt.traceOfPlan.get(planId);
+        if (!traceId) return;
+        rt.traceSegments.set(traceId, (rt.traceSegments.get(traceId) ?? []).filter((id) => rt.psg.node(id)?.status !== 'failed'));
+        rt.traceEvents.set(traceId, (rt.traceEvents.get(traceId) ?? []).filter((e) => e.event_type !== 'step.failed'));
+      };
+    },
+  },
+  {
+    name: 'rollback-not-traced',
+    description: 'compensations and restores leave no record in the trace',
+    requirements: ['L3-RB-007'],
+    patch: (rt) => {
+      rt.files.rollback.record = () => undefined;
+    },
+  },
+  {
+    name: 'vsl-loses-last-write-on-restart',
+    description: 'a session\'s last VSL set stays in memory and is gone when the session closes',
+    requirements: ['L3-VSL-006'],
+    patch: () => undefined,
+  },
+  {
+    name: 'vsl-caches-reads',
+    description: 'VSL reads come from a per-session cache that misses other sessions\' writes',
+    requirements: ['L3-VSL-005'],
+    patch: () => undefined,
+  },
+  {
+    name: 'vsl-tx-writes-through',
+    description: 'a VSL transaction writes as it goes, so a throwing one leaves its first writes',
+    requirements: ['L3-VSL-002'],
+    patch: () => undefined,
+  },
+  {
+    name: 'vsl-tx-stages-references',
+    description: 'a VSL transaction keeps the caller\'s objects by reference until its commit',
+    requirements: ['L3-VSL-004'],
+    patch: () => undefined,
+  },
+  {
+    name: 'vsl-merges-objects',
+    description: 'a VSL set of an object over an object merges their fields',
+    requirements: ['L3-VSL-001'],
+    patch: () => undefined,
+  },
+  {
+    name: 'vsl-drops-large-values',
+    description: 'VSL sets of values over 512 KiB are dropped silently',
+    requirements: ['L3-VSL-007'],
+    patch: () => undefined,
+  },
 ];
 
 /** Faults planted through constructor options rather than patched in. */
-const OPTIONS_FOR: Readonly<Record<string, () => Partial<RuntimeOptions>>> = {
+const OPTIONS_FOR: Readonly<Record<string, (options: RuntimeOptions) => Partial<RuntimeOptions>>> = {
   'vsl-stale-read': () => ({ vsl: new StaleVsl() }),
   'vsl-shares-references': () => ({ vsl: new SharingVsl() }),
+  // These wrap the session's own VSL (options.vsl), so sessions given one env.vslShare still share.
+  'vsl-loses-last-write-on-restart': (o) => ({ vsl: new LosesLastWriteVsl(o.vsl!) }),
+  'vsl-caches-reads': (o) => ({ vsl: new CachingVsl(o.vsl!) }),
+  'vsl-tx-writes-through': (o) => ({ vsl: new WriteThroughTxVsl(o.vsl!) }),
+  'vsl-tx-stages-references': (o) => ({ vsl: new TxReferenceVsl(o.vsl!) }),
+  'vsl-merges-objects': (o) => ({ vsl: new MergingVsl(o.vsl!) }),
+  'vsl-drops-large-values': (o) => ({ vsl: new SizeCappedVsl(o.vsl!) }),
   'accepts-schema-invalid-object': () => ({ validateObjects: false }),
 };
 
@@ -487,7 +819,7 @@ export function mutantAdapter(name: string): Adapter {
   const fault = faultNamed(name);
   return adapterFor(
     (options) => {
-      const opts = { ...options, ...OPTIONS_FOR[name]?.() };
+      const opts = { ...options, ...OPTIONS_FOR[name]?.(options) };
       const rt = new L3Runtime(opts);
       fault.patch(rt as unknown as Seams, opts);
       return rt;

@@ -7,8 +7,9 @@ import { FlowRun } from './driver.js';
 import type { FlowFailure } from './failure.js';
 import type { LoadedFlow } from './load.js';
 import { HarnessError } from './observe.js';
+import { planDag, type PlanDag } from './plan-evidence.js';
 
-function failed(flow: LoadedFlow, failures: FlowFailure[], run: FlowRun): CheckResult {
+function failed(flow: LoadedFlow, failures: FlowFailure[], run: FlowRun, dag?: PlanDag): CheckResult {
   const [first, ...rest] = failures as [FlowFailure, ...FlowFailure[]];
   return {
     outcome: 'fail',
@@ -21,6 +22,7 @@ function failed(flow: LoadedFlow, failures: FlowFailure[], run: FlowRun): CheckR
       failures: failures.map(({ events: _events, ...f }) => f),
       operations: run.log.map((r) => (r.answer === undefined ? `${r.index}: ${r.operation}` : `${r.index}: ${r.operation} ${JSON.stringify(r.answer)}`)),
       ael_calls: run.kit.ael.calls.map((c) => ({ step: run.flow.expanded.steps.find((s) => s.id === c.step_id)?.name ?? c.step_id, start: c.start, end: c.end, outcome: c.outcome })),
+      ...(dag ? { plan_dag: dag } : {}),
     },
     counterexample: flow.file,
   };
@@ -42,7 +44,8 @@ export async function runFlow(flow: LoadedFlow, ctx: CheckContext, extra?: Extra
   try {
     let failures = await run.drive();
     if (failures.length === 0 && extra) failures = await extra(run);
-    if (failures.length > 0) return failed(flow, failures, run);
+    // The plan picture for the HTML report; a failing read is already an adapter fault.
+    if (failures.length > 0) return failed(flow, failures, run, await planDag(flow.expanded, run.objects, run.session).catch(() => undefined));
     const anomalies = kit.ael.anomalies;
     if (anomalies.length > 0) {
       return { outcome: 'fail', message: `flow ${spec.id}: the AEL saw anomalies: ${anomalies[0]}`, expected: 'no AEL anomalies', seen: anomalies, evidence: { flow_file: flow.file }, counterexample: flow.file };

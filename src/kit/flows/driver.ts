@@ -15,6 +15,7 @@ import { captureState, FlowObjects, HarnessError, stateDifference } from './obse
 import { targetObject } from './semantics.js';
 import { countHolds, matches, parseCount, parseSelector } from './selectors.js';
 import { operationName, type Count, type OperationSpec, type OpExpect } from './spec.js';
+import { WORKSPACE_OPERATIONS } from './workspace-ops.js';
 
 /** Pause between two readings of the event stream in await_events. */
 const POLL_MS = 5;
@@ -51,6 +52,7 @@ export class FlowRun {
   async drive(): Promise<FlowFailure[]> {
     const { expanded } = this.flow;
     for (const s of expanded.scripts) this.kit.ael.script(s.stepId, s.outcome);
+    this.kit.ael.useWorkspace(this.kit.workspace);
     try {
       for (const [index, op] of this.flow.spec.operations.entries()) {
         const name = operationName(op);
@@ -332,4 +334,6 @@ const OPERATIONS: Readonly<Record<keyof OperationSpec, Handler>> = {
     if (equals !== undefined && !isDeepStrictEqual(value, equals)) return [{ where, message: `VSL get("${key}") returned a different value`, expected: equals, seen: value }];
     return [];
   },
+
+  ...WORKSPACE_OPERATIONS,
 };

@@ -64,7 +64,7 @@ export function expandFlow(spec: FlowSpec, files: FileObjects = {}): ExpandedFlo
   const barriers = new Set<string>();
   for (const [name, action] of Object.entries(spec.actions ?? {})) {
     const outcome = scripted(action);
-    if (outcome.kind === 'barrier') barriers.add(outcome.barrier);
+    if ((outcome.kind === 'barrier' || outcome.kind === 'effect') && outcome.barrier !== undefined) barriers.add(outcome.barrier);
     scripts.push({ stepId: stepIdOf.get(name)!, outcome });
   }
 
@@ -172,7 +172,25 @@ export function expandObjects(objects: { context: Context; plan: Plan; collab?: 
 export function scripted(action: ActionSpec): Scripted {
   if (action === 'succeed') return { kind: 'succeed' };
   if (action === 'fail') return { kind: 'fail' };
+  if (hasEffects(action)) {
+    const { write, remove, deliver, state, inverse, barrier, then } = action;
+    return {
+      kind: 'effect',
+      ...(write ? { write } : {}),
+      ...(remove ? { remove } : {}),
+      ...(deliver ? { deliver } : {}),
+      ...(state ? { state } : {}),
+      ...(inverse ? { inverse } : {}),
+      ...(barrier !== undefined ? { barrier } : {}),
+      ...(then ? { then } : {}),
+    };
+  }
   if (action.barrier !== undefined) return { kind: 'barrier', barrier: action.barrier, ...(action.then ? { then: action.then } : {}) };
   if (action.fail !== undefined) return { kind: 'fail', message: action.fail };
   return { kind: 'succeed', ...(action.result !== undefined ? { result: action.result } : {}) };
+}
+
+/** True when an action declares side effects (files, a product, VSL values or an inverse). */
+export function hasEffects(action: Exclude<ActionSpec, string>): boolean {
+  return ['write', 'remove', 'deliver', 'state', 'inverse'].some((k) => (action as Record<string, unknown>)[k] !== undefined);
 }

@@ -23,7 +23,9 @@ import {
   type Selector,
 } from './selectors.js';
 import type { Count, ExpectationSpec } from './spec.js';
-import type { AelCall } from '../recording-ael.js';
+import type { AelCall, CompensationCall } from '../recording-ael.js';
+import type { Session } from '../../adapter/contract.js';
+import { gradeArtifacts, gradeCompensations, gradeFiles } from './workspace-ops.js';
 
 export type Snapshot = StateCapture & { trace?: Trace };
 
@@ -32,7 +34,11 @@ export interface GradingSource {
   flow: { expanded: ExpandedFlow };
   objects: FlowObjects;
   snapshots: ReadonlyMap<string, Snapshot>;
-  kit: { session: { events(): Promise<BusEvent[]>; graph(): Promise<GraphExport> }; ael: { calls: readonly AelCall[]; maxInFlight: number } };
+  kit: {
+    session: { events(): Promise<BusEvent[]>; graph(): Promise<GraphExport>; drift?: Session['drift'] };
+    ael: { calls: readonly AelCall[]; maxInFlight: number; compensations?: readonly CompensationCall[] };
+    workspace?: string;
+  };
   ctx: { maxConcurrency: number };
 }
 
@@ -402,7 +408,15 @@ const GRADERS: { readonly [K in keyof Required<ExpectationSpec>]: Grader<K> } = 
   objects_valid: gradeObjectsValid,
   sa_run: gradeSaRun,
   map_run: gradeMapRun,
+  files: async (spec, o) => gradeFiles(spec, workspaceOf(o), `${o.where}.files`),
+  artifacts: async (spec, o) => gradeArtifacts(spec, o.src.kit.session, `${o.where}.artifacts`),
+  compensations: async (spec, o) => gradeCompensations(spec, o.src.kit.ael.compensations ?? [], (id) => nameOfStep(o, id), `${o.where}.compensations`),
 };
+
+function workspaceOf(o: Observed): string {
+  if (o.src.kit.workspace === undefined) throw new Error('internal: grading files needs the session workspace');
+  return o.src.kit.workspace;
+}
 
 /** Grades every key of the block; `where` prefixes failure locations (`expect`, `operations[4].check`). */
 export async function gradeExpectation(src: GradingSource, spec: ExpectationSpec, where: string): Promise<FlowFailure[]> {

@@ -4,6 +4,7 @@
 
 import { LIFECYCLE_TABLES } from '../../mplp/transitions.js';
 import type { LifecycleObject } from '../../mplp/types.js';
+import { hasEffects } from './expand.js';
 import { parseSelector, type Selector } from './selectors.js';
 import { operationName, type ExpectationSpec, type FlowSpec, type OpExpect } from './spec.js';
 import type { ShapeProblem } from './schema.js';
@@ -102,11 +103,14 @@ class Checker {
       const at = `/actions/${name}`;
       this.step(at, name, 'actions');
       if (typeof action !== 'object') continue;
+      if (hasEffects(action) && (action.fail !== undefined || action.result !== undefined)) {
+        this.add(at, `action of ${name}: side effects end with "then: succeed|fail", not fail/result`);
+      }
       if (action.barrier !== undefined) {
         this.barriers.add(action.barrier);
         if (action.fail !== undefined || action.result !== undefined) this.add(at, `action of ${name}: a barrier action ends with "then: succeed|fail", not fail/result`);
-      } else if (action.then !== undefined) {
-        this.add(`${at}/then`, `action of ${name}: "then" only follows a barrier`);
+      } else if (action.then !== undefined && !hasEffects(action)) {
+        this.add(`${at}/then`, `action of ${name}: "then" only follows a barrier or side effects`);
       } else if (action.fail !== undefined && action.result !== undefined) {
         this.add(at, `action of ${name}: choose fail or result, not both`);
       }
@@ -164,6 +168,12 @@ class Checker {
         case 'release_barrier':
           this.barrier(`${at}/release_barrier`, op.release_barrier!);
           break;
+        case 'resolve': {
+          const r = op.resolve!;
+          if ((r.keep === undefined) === (r.content === undefined)) this.add(`${at}/resolve`, 'resolve takes exactly one of keep (psg | file) or content');
+          this.opExpect(`${at}/resolve/expect`, r.expect);
+          break;
+        }
         case 'snapshot':
           if (this.snapshots.has(op.snapshot!)) this.add(`${at}/snapshot`, `snapshot "${op.snapshot}" is taken twice`);
           this.snapshots.add(op.snapshot!);
@@ -240,6 +250,7 @@ class Checker {
     for (const key of ['order', 'called', 'not_called'] as const) {
       (e.ael?.[key] ?? []).forEach((name, i) => this.step(`${at}/ael/${key}/${i}`, name, `ael.${key}`));
     }
+    (e.compensations ?? []).forEach((name, i) => this.step(`${at}/compensations/${i}`, name, 'compensations'));
     for (const [pointer, name] of [[`${at}/trace/append_only_since`, e.trace?.append_only_since], [`${at}/unchanged_since`, e.unchanged_since]] as const) {
       if (name !== undefined && !snapshots.has(name)) this.add(pointer, `snapshot "${name}" is not taken before this point (add an operation "snapshot: ${name}")`);
     }

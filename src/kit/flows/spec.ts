@@ -47,10 +47,29 @@ export interface ConfirmSpec {
   decisions?: { status: string; by?: string; reason?: string }[];
 }
 
+/** Files a step's action writes (path → text) or deletes in the session workspace. */
+export interface FileEffectsSpec {
+  write?: Record<string, string>;
+  remove?: string[];
+}
+
 export type ActionSpec =
   | 'succeed'
   | 'fail'
-  | { fail?: string; result?: unknown; barrier?: string; then?: 'succeed' | 'fail' };
+  | ({ fail?: string; result?: unknown; barrier?: string; then?: 'succeed' | 'fail' } & ActionEffectsSpec);
+
+/** Side effects of an action (docs/drift-and-rollback.md): files, a delivered product, VSL values, an inverse. */
+export interface ActionEffectsSpec extends FileEffectsSpec {
+  deliver?: Record<string, string>;
+  state?: Record<string, unknown>;
+  inverse?: FileEffectsSpec;
+}
+
+/** One drift entry a flow expects, by path and kind. */
+export interface DriftEntrySpec {
+  path: string;
+  kind: 'modified' | 'deleted' | 'new';
+}
 
 export interface OpExpect {
   ok?: boolean;
@@ -85,6 +104,12 @@ export interface OperationSpec {
   list_modules?: { includes?: string[]; excludes?: string[] };
   vsl_set?: { key: string; value: unknown };
   vsl_get?: { key: string; equals?: unknown };
+  workspace?: FileEffectsSpec;
+  rollback_policy?: { snapshot: boolean; compensate: boolean; expect?: OpExpect };
+  drift_scan?: { entries?: DriftEntrySpec[]; expect?: OpExpect } | null;
+  drift_ingest?: { path: string; change: 'created' | 'modified' | 'deleted' | 'renamed'; age?: 'newer' | 'older'; entries?: DriftEntrySpec[]; expect?: OpExpect };
+  reconcile?: { strategy: 'psg-wins' | 'fs-wins' | 'manual' | 'three-way'; pending?: string[]; expect?: OpExpect };
+  resolve?: { path: string; keep?: 'psg' | 'file'; content?: string; expect?: OpExpect };
 }
 
 export type OperationName = keyof OperationSpec;
@@ -116,6 +141,12 @@ export interface ExpectationSpec {
   objects_valid?: boolean;
   sa_run?: boolean;
   map_run?: boolean;
+  /** Workspace files by path: their text, or null for "absent". */
+  files?: Record<string, string | null>;
+  /** What the PSG tracks by path: the text whose sha256 it holds, or null for "untracked". */
+  artifacts?: Record<string, string | null>;
+  /** Exact order of the compensations run through the AEL, by step name. */
+  compensations?: string[];
 }
 
 export interface FlowSpec {

@@ -32,6 +32,16 @@ export interface StatusRequest {
   coupled?: { object: LifecycleObject; id: string; to: string }[];
 }
 
+/** Where a run meets the project's files (artifacts, rollback; docs/drift-and-rollback.md). */
+export interface RunFileHooks {
+  /** Before the first step starts (rollback snapshots are taken here). */
+  beforeRun(planId: string): Promise<void>;
+  /** Right after a step's action returned; a throw fails the step. */
+  afterAction(planId: string, stepId: string, actionId: string, result: unknown): Promise<void>;
+  /** When the run is over, before the plan's terminal status (a failed run is rolled back here). */
+  runEnded(planId: string, status: 'completed' | 'failed' | 'cancelled'): Promise<void>;
+}
+
 /** The runtime services a run uses; changeStatus must be called with the lock held. */
 export interface ExecutionHost {
   psg: ProjectSemanticGraph;
@@ -50,6 +60,7 @@ export interface ExecutionHost {
   outcome(planId: string, paused: boolean): RunOutcome;
   finished(planId: string): void;
   collabOf(contextId: string): Collab | undefined;
+  files?: RunFileHooks;
 }
 
 const DONE = new Set(['completed', 'skipped']);
@@ -92,6 +103,7 @@ export class PlanRun {
       if (status === 'approved') await host.changeStatus({ ...host.statusRequest('plan', planId, 'in_progress'), reason: `run (${this.profile})` });
       else if (status !== 'in_progress') throw new RuntimeError('INVALID_STATE', `plan ${planId} is ${status}; only approved or in_progress plans run`, { id: planId });
     });
+    await host.files?.beforeRun(planId);
     this.buildSchedule();
     this.announceStart();
     this.pump();
@@ -192,8 +204,9 @@ export class PlanRun {
     host.bus.emit(host.factory.runtimeExecution(actionId, 'running', ctx));
     this.announceStep(stepId, role);
     let error: string | undefined;
+    let result: unknown;
     try {
-      await host.ael.execute({
+      result = await host.ael.execute({
         action_id: actionId,
         plan_id: planId,
         step_id: stepId,
@@ -205,6 +218,13 @@ export class PlanRun {
       error = describe(e) || 'the action threw without a message';
     }
     host.bus.emit(host.factory.runtimeExecution(actionId, error ? 'failed' : 'completed', { ...ctx, ...(error ? { error } : {}) }));
+    if (!error) {
+      try {
+        await host.files?.afterAction(planId, stepId, actionId, result);
+      } catch (e) {
+        error = `could not record the step's outputs: ${describe(e)}`;
+      }
+    }
     try {
       await host.lock.run(() =>
         host.changeStatus({
@@ -272,6 +292,11 @@ export class PlanRun {
   protected async finish(to: 'completed' | 'failed' | 'cancelled'): Promise<void> {
     this.finishing = true;
     const { host, planId } = this;
+    try {
+      await host.files?.runEnded(planId, to);
+    } catch (e) {
+      host.recordTraceEvent(planId, 'runtime.error', 'plan', { error: `rollback: ${describe(e)}` });
+    }
     try {
       await host.lock.run(async () => {
         if (to === 'failed') await this.blockDependentsOfFailures();

@@ -15,7 +15,9 @@ export type EdgeType =
   | 'trace_context'
   | 'segment_trace'
   | 'confirm_target'
-  | 'collab_context';
+  | 'collab_context'
+  /** step → artifact: the step's action produced the file (docs/drift-and-rollback.md). */
+  | 'produces';
 
 export interface PsgNode {
   type: NodeType;

@@ -1,0 +1,72 @@
+// L3-RB-003 / L3-RB-007: a rollback is history appended, never history undone. The trace is
+// read while the failing step is held at a barrier; after the failure and a rollback with
+// both policies: everything read then is still there, unchanged and in place; the failure is
+// still recorded (one failed segment among one per executed step); the plan is failed and
+// the steps keep their statuses; and the trace gained a record naming each compensated step
+// and one naming the restored snapshot.
+
+import { isDeepStrictEqual } from 'node:util';
+import type { Trace } from '../../src/mplp/types.js';
+import { defineCheck, findings, Stop, type Violation } from '../lib/verdict.js';
+import { rollbackGroup } from '../drift/support.js';
+import { failingPlan } from './support.js';
+
+const ID = 'rollback.history.kept';
+
+/** Every string anywhere inside a value. */
+function strings(value: unknown, out: Set<string> = new Set()): Set<string> {
+  if (typeof value === 'string') out.add(value);
+  else if (value && typeof value === 'object') for (const v of Object.values(value)) strings(v, out);
+  return out;
+}
+
+/** Earlier segments and events that are no longer in place, unchanged. */
+function rewritten(held: Trace, now: Trace): string[] {
+  const out: string[] = [];
+  const nowSegments = new Map((now.segments ?? []).map((s) => [s.segment_id, s]));
+  for (const s of held.segments ?? []) if (!isDeepStrictEqual(nowSegments.get(s.segment_id), s)) out.push(`segment ${s.segment_id} ${nowSegments.has(s.segment_id) ? 'changed' : 'removed'}`);
+  const heldEvents = held.events ?? [];
+  if (!isDeepStrictEqual((now.events ?? []).slice(0, heldEvents.length), heldEvents)) out.push('earlier trace events were changed, removed or reordered');
+  return out;
+}
+
+export default defineCheck({
+  id: ID,
+  title: 'After a rollback the failure, the statuses and the trace history are intact, with the rollback appended',
+  requirements: ['L3-RB-003', 'L3-RB-007'],
+  needs: ['rollback'],
+  async run(ctx) {
+    const run = await failingPlan(ctx, ID, { snapshot: true, compensate: true }, 'barrier');
+    const { scenario, plan } = run;
+    const background = scenario.start(plan);
+    await scenario.arrivals('hold', 1, 'L3-RB-003');
+    const held = await plan.objects.trace();
+    scenario.release('hold');
+    const outcome = await scenario.finish(background, 'L3-RB-007');
+    const now = await plan.objects.trace();
+    if (!held || !now) throw new Stop({ requirement: 'L3-RB-003', message: "the plan's trace cannot be read back", expected: 'a trace bound to the plan', seen: { held: held ?? null, now: now ?? null } });
+    const violations: Violation[] = [];
+
+    const lost = rewritten(held, now);
+    if (lost.length > 0) violations.push({ requirement: 'L3-RB-003', message: `the rollback rewrote trace history: ${lost.join('; ')}`, expected: 'the trace read before the failure is a prefix of the final trace', seen: { held, now } });
+    const executed = scenario.ael.calls.filter((c) => c.plan_id === plan.planId).length;
+    const segments = now.segments ?? [];
+    const failedSegments = segments.filter((s) => s.status === 'failed');
+    if (failedSegments.length !== 1 || segments.length !== executed) {
+      violations.push({ requirement: 'L3-RB-003', message: 'after the rollback the trace no longer holds the failure: one segment per executed step, one of them failed', expected: { segments: executed, failed: 1 }, seen: { segments: segments.map((s) => s.status) } });
+    }
+
+    const want = { plan: 'failed', a: 'completed', b: 'completed', c: 'failed', d: 'blocked' };
+    const seen = { plan: outcome.plan_status, ...Object.fromEntries(['a', 'b', 'c', 'd'].map((s) => [s, outcome.step_statuses[plan.stepId(s)]])) };
+    if (!isDeepStrictEqual(seen, want)) violations.push({ requirement: 'L3-RB-007', message: 'the rollback changed lifecycle statuses (they are history)', expected: want, seen });
+    const added = (now.events ?? []).slice((held.events ?? []).length);
+    const named = (text: string) => added.some((e) => strings(e.data).has(text));
+    const snapshot = (await rollbackGroup(scenario).snapshots()).find((s) => s.plan_id === plan.planId);
+    const unrecorded = [
+      ...['a', 'b'].filter((s) => !named(plan.stepId(s))).map((s) => `the compensation of step ${s}`),
+      ...(snapshot && named(snapshot.snapshot_id) ? [] : [`the restore of snapshot ${snapshot?.snapshot_id ?? '(none listed)'}`]),
+    ];
+    if (unrecorded.length > 0) violations.push({ requirement: 'L3-RB-007', message: `the trace gained no record of ${unrecorded.join(' or ')}`, expected: 'trace events naming each compensated step and the snapshot', seen: added });
+    return findings(violations, 'the trace read before the failure is intact, the failure is still there, statuses unchanged, the rollback appended');
+  },
+});
