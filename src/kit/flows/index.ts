@@ -2,7 +2,7 @@
 // Checks. See docs/golden-flows.md for the format.
 
 import { readdir } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve, sep } from 'node:path';
 import type { Check } from '../check.js';
 import { flowCheck } from './check.js';
 import { FlowError, type FlowProblem } from './errors.js';
@@ -21,12 +21,25 @@ export async function loadFlowFile(path: string): Promise<Check> {
   return flowCheck(await loadFlow(path));
 }
 
-/** Loads every *.yaml / *.yml flow of a folder (not recursive), sorted by file name. */
+/** Past counterexamples: loaded before every other flow so known regressions are graded first. */
+const REGRESSIONS = 'regressions';
+
+/** Regressions first, then by path. */
+function flowOrder(a: string, b: string): number {
+  const ra = a.startsWith(`${REGRESSIONS}${sep}`), rb = b.startsWith(`${REGRESSIONS}${sep}`);
+  if (ra !== rb) return ra ? -1 : 1;
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Loads every *.yaml / *.yml flow under a folder (recursively, regressions/ first). */
 export async function loadFlowDir(dir: string): Promise<{ checks: Check[]; problems: FlowProblem[] }> {
   const folder = resolve(dir);
   let names: string[];
   try {
-    names = (await readdir(folder, { withFileTypes: true })).filter((d) => d.isFile() && FLOW_FILE.test(d.name)).map((d) => d.name).sort();
+    names = (await readdir(folder, { withFileTypes: true, recursive: true }))
+      .filter((d) => d.isFile() && FLOW_FILE.test(d.name))
+      .map((d) => relative(folder, join(d.parentPath, d.name)))
+      .sort(flowOrder);
   } catch (e) {
     return { checks: [], problems: [{ file: folder, message: `cannot read the flow folder: ${(e as Error).message}` }] };
   }

@@ -1,0 +1,15 @@
+// What a property check needs from its cases: values fast-check can generate and shrink, and
+// the golden flow that grades one value. `toCase` is pure, so a shrunk value always rebuilds
+// the same flow — the counterexample written to disk is the case that failed.
+
+import type fc from 'fast-check';
+import type { CaseEnv, CaseOwner, GeneratedCase } from '../case.js';
+
+export interface PropertyCases<T> {
+  /** One sentence: what every case asks of the runtime. */
+  property: string;
+  /** Why no case can run in this environment (the check ends skipped), if so. */
+  unavailable?(env: CaseEnv): string | undefined;
+  arbitrary(env: CaseEnv): fc.Arbitrary<T>;
+  toCase(value: T, env: CaseEnv, owner: CaseOwner): GeneratedCase;
+}

@@ -1,0 +1,179 @@
+// Model-based walk: fast-check commands (fc.commands) over the L2 tables — status changes of
+// the plan, its steps and its Context (forbidden ones included), Confirm decisions, runs,
+// cancels and, when claimed, pause/resume. fc.modelRun replays the commands against the L2
+// model (l2-model.ts), which writes each one down as a flow operation with the model's
+// verdict: an accepted one must be accepted and lead to the model's state (a `check` of
+// every status right after it), a forbidden one must be rejected and change nothing.
+// fast-check shrinks the command list; ungraded commands are never issued.
+
+import fc from 'fast-check';
+import type { Profile } from '../../adapter/contract.js';
+import type { ExpectationSpec, OperationSpec } from '../../kit/flows/spec.js';
+import { LIFECYCLE_TABLES } from '../../mplp/transitions.js';
+import { finishCase, type CaseEnv } from '../case.js';
+import { stepName, type Dag } from '../dag.js';
+import { dagSteps, PROPERTY_WAIT_MS } from '../flow-parts.js';
+import { initialState, predict, type Decision, type Prediction, type WalkOp, type WalkState } from '../l2-model.js';
+import type { PropertyCases } from './cases.js';
+
+/** The walked plan: s1 depends on s0, s2 is independent. */
+export const WALK_PLAN: Dag = { deps: [[], [0], []] };
+
+export interface WalkStart {
+  /** `in_progress`: registered approved, then moved to in_progress by hand as the walk's first move. */
+  plan: 'draft' | 'approved' | 'in_progress';
+  context: 'active' | 'draft' | 'suspended';
+}
+
+export interface Walk {
+  start: WalkStart;
+  commands: Iterable<fc.Command<WalkModel, WalkScript>>;
+}
+
+export interface WalkModel {
+  state: WalkState;
+}
+
+/** The flow operations a walk writes down. */
+export interface WalkScript {
+  operations: OperationSpec[];
+}
+
+function targetName(target: 'plan' | 'context' | number): string {
+  return typeof target === 'number' ? `step:${stepName(target)}` : target;
+}
+
+export function describeOp(op: WalkOp): string {
+  switch (op.op) {
+    case 'transition':
+      return `${targetName(op.target)} → ${op.to}`;
+    case 'decide':
+      return `confirm ${op.status}`;
+    case 'run':
+      return `run (${op.profile})`;
+    default:
+      return op.op;
+  }
+}
+
+const REJECTED = { ok: false, unchanged: true } as const;
+
+/** The operation of a graded command, with the answer the model expects. */
+function operationOf(op: WalkOp, p: Prediction): OperationSpec {
+  const expect = p.verdict === 'reject' ? { expect: REJECTED } : {};
+  switch (op.op) {
+    case 'transition':
+      return { transition: { target: targetName(op.target), to: op.to, ...expect } };
+    case 'decide':
+      return { confirm: { status: op.status, ...expect } };
+    case 'run':
+      return { run: { profile: op.profile, timeout_ms: PROPERTY_WAIT_MS, ...(p.verdict === 'accept' ? { expect: { plan: 'completed' } } : expect) } };
+    case 'cancel':
+      return { cancel: expect };
+    case 'pause':
+      return { pause: expect };
+    case 'resume':
+      return { resume: expect };
+  }
+}
+
+/** Every status the model knows, as a `final` block. */
+export function stateExpectation(s: WalkState): NonNullable<ExpectationSpec['final']> {
+  const steps = Object.fromEntries(s.steps.flatMap((x, i) => (x === undefined ? [] : [[stepName(i), x]])));
+  return {
+    plan: s.plan,
+    context: s.context,
+    ...(Object.keys(steps).length > 0 ? { steps } : {}),
+    // With two Confirms the flow cannot tell which one to read: only a single one is graded.
+    ...(s.confirms.length === 1 ? { confirm: s.confirms[0]!.status } : {}),
+  };
+}
+
+class WalkCommand implements fc.Command<WalkModel, WalkScript> {
+  constructor(readonly op: WalkOp) {}
+
+  check(m: Readonly<WalkModel>): boolean {
+    return predict(m.state, this.op).verdict !== 'ungraded';
+  }
+
+  run(m: WalkModel, r: WalkScript): void {
+    const p = predict(m.state, this.op);
+    r.operations.push(operationOf(this.op, p));
+    if (p.verdict === 'accept') {
+      m.state = p.next;
+      r.operations.push({ check: { final: stateExpectation(m.state) } });
+    }
+  }
+
+  toString(): string {
+    return describeOp(this.op);
+  }
+}
+
+export interface WalkOptions {
+  /** Include pause and resume (only when the adapter claims pauseResume). */
+  pauseResume: boolean;
+  maxCommands?: number;
+}
+
+function commandArbitraries(env: CaseEnv, options: WalkOptions): fc.Arbitrary<fc.Command<WalkModel, WalkScript>>[] {
+  const command = (op: WalkOp) => new WalkCommand(op);
+  const steps = WALK_PLAN.deps.map((_, i) => i);
+  const planChange = fc.constantFrom(...LIFECYCLE_TABLES.plan.statuses).map((to) => command({ op: 'transition', target: 'plan', to }));
+  const stepChange = fc.tuple(fc.constantFrom(...steps), fc.constantFrom(...LIFECYCLE_TABLES.step.statuses)).map(([i, to]) => command({ op: 'transition', target: i, to }));
+  const decision = fc.constantFrom<Decision>('approved', 'rejected', 'cancelled').map((status) => command({ op: 'decide', status }));
+  // Plan and decision commands twice, step commands four times: they reach the most states.
+  const list: fc.Arbitrary<fc.Command<WalkModel, WalkScript>>[] = [
+    planChange,
+    planChange,
+    stepChange,
+    stepChange,
+    stepChange,
+    stepChange,
+    decision,
+    decision,
+    fc.constantFrom(...LIFECYCLE_TABLES.context.statuses).map((to) => command({ op: 'transition', target: 'context', to })),
+    fc.constant(null).map(() => command({ op: 'cancel' })),
+  ];
+  if (env.profiles.length > 0) list.push(fc.constantFrom<Profile>(...env.profiles).map((profile) => command({ op: 'run', profile })));
+  if (options.pauseResume) list.push(fc.constant(null).map(() => command({ op: 'pause' })), fc.constant(null).map(() => command({ op: 'resume' })));
+  return list;
+}
+
+/** The plan status a walk registers. */
+function registeredStatus(start: WalkStart): 'draft' | 'approved' {
+  return start.plan === 'draft' ? 'draft' : 'approved';
+}
+
+/** Runs the commands through the model and writes the walk down as a flow body. */
+export function walkScript(walk: Walk): { operations: OperationSpec[]; end: WalkState } {
+  const model: WalkModel = { state: initialState(WALK_PLAN.deps, registeredStatus(walk.start), walk.start.context) };
+  const script: WalkScript = { operations: [{ load: {} }] };
+  // Most step rows need a plan in_progress: some walks start there (through a graded move).
+  if (walk.start.plan === 'in_progress') new WalkCommand({ op: 'transition', target: 'plan', to: 'in_progress' }).run(model, script);
+  fc.modelRun(() => ({ model, real: script }), walk.commands);
+  return { operations: script.operations, end: model.state };
+}
+
+export function lifecycleWalkCases(options: WalkOptions): PropertyCases<Walk> {
+  return {
+    property: 'every operation the L2 model accepts is accepted and leads to the model\'s state; every one it forbids is rejected and changes nothing',
+    unavailable: (env) => (options.pauseResume && !env.pauseResume ? 'the adapter does not claim pauseResume' : undefined),
+    arbitrary: (env) =>
+      fc.record({
+        start: fc.record({ plan: fc.constantFrom<WalkStart['plan']>('draft', 'approved', 'in_progress'), context: fc.constantFrom<WalkStart['context']>('active', 'active', 'draft', 'suspended') }),
+        commands: fc.commands(commandArbitraries(env, options), { maxCommands: options.maxCommands ?? 24, size: 'large' }),
+      }),
+    toCase: (walk, _env, owner) => {
+      const { operations, end } = walkScript(walk);
+      const start = walk.start;
+      return finishCase(owner, {
+        description: `L2 model walk from plan ${start.plan}, context ${start.context}`,
+        context: { status: start.context },
+        plan: { ...(registeredStatus(start) === 'approved' ? { status: 'approved' } : {}), steps: dagSteps(WALK_PLAN) },
+        operations,
+        expect: { final: stateExpectation(end) },
+      });
+    },
+  };
+}
