@@ -6,5 +6,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Two cores: run two test files at a time (the mutant corpus is split into shares for this).
+    maxWorkers: 2,
   },
 });

@@ -5,6 +5,8 @@ export const EXIT = {
   conformant: 0,
   /** The runtime broke at least one graded MUST rule (or `validate` found invalid input). */
   nonConformant: 1,
+  /** With --baseline: a baseline entry names a failure that passes now (unless --allow-stale). */
+  stale: 2,
   /** Nothing failed, but checks ended `error`/`blocked`, or the adapter failed while starting. */
   operational: 3,
   /** Bad command line, unusable adapter spec or module, or a broken kit configuration. */
@@ -30,5 +32,17 @@ export const usageError = (message: string) => new CliError(message, EXIT.usage)
 export function runExitCode(report: { verdict: { verdict: string }; totals: { checks: Record<string, number> } }): ExitCode {
   if (report.verdict.verdict === 'non-conformant') return EXIT.nonConformant;
   if (report.verdict.verdict === 'inconclusive' || (report.totals.checks['error'] ?? 0) > 0) return EXIT.operational;
+  return EXIT.conformant;
+}
+
+/** The exit code of a run judged against a baseline (--baseline): new failures, then adapter
+ *  trouble, then stale entries; 0 when every failure is baselined. */
+export function baselineExitCode(
+  report: { verdict: { inconclusive: unknown[] }; totals: { checks: Record<string, number> } },
+  ci: { ci_verdict: 'accepted' | 'new-failures' | 'stale' },
+): ExitCode {
+  if (ci.ci_verdict === 'new-failures') return EXIT.nonConformant;
+  if (report.verdict.inconclusive.length > 0 || (report.totals.checks['error'] ?? 0) > 0) return EXIT.operational;
+  if (ci.ci_verdict === 'stale') return EXIT.stale;
   return EXIT.conformant;
 }

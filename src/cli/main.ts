@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { describeThrown } from '../adapter/load.js';
 import { parseCommand } from './args.js';
 import { parseConfig, renderHelp, type Command } from './command.js';
+import { diffCommand } from './commands/diff.js';
 import { initCommand } from './commands/init.js';
 import { listCommand } from './commands/list.js';
 import { replayCommand } from './commands/replay.js';
@@ -16,7 +17,7 @@ import { validateCommand } from './commands/validate.js';
 import { CliError, EXIT, usageError } from './exit-codes.js';
 import { processOutput, type Output } from './output.js';
 
-const COMMANDS: readonly Command[] = [runCommand, listCommand, validateCommand, initCommand, replayCommand, selfcheckCommand, serveCommand];
+const COMMANDS: readonly Command[] = [runCommand, listCommand, validateCommand, initCommand, replayCommand, selfcheckCommand, serveCommand, diffCommand];
 const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
 function generalHelp(): string {
@@ -30,7 +31,7 @@ function generalHelp(): string {
     ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
     '',
     'Run `mplp-conformance <command> --help` for the options of one command.',
-    'Exit codes: 0 conformant/valid, 1 non-conformant/invalid, 3 adapter or operational error, 4 usage or configuration error.',
+    'Exit codes: 0 conformant/valid, 1 non-conformant/invalid/regression, 2 stale baseline entry (run --baseline), 3 adapter or operational error, 4 usage or configuration error.',
     '',
   ].join('\n');
 }

@@ -3,10 +3,12 @@
 
 import { fileURLToPath } from 'node:url';
 import { AdapterLoadError, describeThrown, loadAdapter } from '../adapter/load.js';
+import { referenceAdapterOn, VSL_URL_FORMS } from '../adapters/reference.js';
 import { CatalogueError, DEFAULT_CATALOGUE, lintCoverage, loadCatalogue, type Catalogue } from '../kit/catalogue.js';
 import type { Check } from '../kit/check.js';
 import { DEFAULT_FLOWS_DIR, DEFAULT_SUITES_DIR, discoverChecks } from '../kit/discover.js';
 import type { RunTarget } from '../kit/runner.js';
+import type { FlagSpec } from './command.js';
 import { CliError, EXIT, usageError } from './exit-codes.js';
 
 export const REFERENCE_ADAPTER = fileURLToPath(new URL('../adapters/reference.ts', import.meta.url));
@@ -42,14 +44,33 @@ export async function loadChecksOrFail(catalogue: Catalogue, paths: KitPaths): P
   return checks;
 }
 
-/** The adapter to test: the given spec, or the embedded reference runtime. */
-export async function loadTargetOrFail(spec: string | undefined, timeoutMs: number): Promise<RunTarget> {
+export const VSL_FLAG: FlagSpec = {
+  type: 'string',
+  value: '<url>',
+  description: `VSL backend of the embedded reference runtime: ${VSL_URL_FORMS} (default: MPLP_VSL, else memory). Not with --adapter.`,
+};
+
+/** The adapter to test: the given spec, or the embedded reference runtime (on the VSL backend of --vsl or MPLP_VSL). */
+export async function loadTargetOrFail(spec: string | undefined, timeoutMs: number, vsl?: string): Promise<RunTarget> {
+  if (vsl !== undefined && spec !== undefined) throw usageError('--vsl chooses the VSL backend of the embedded reference runtime; an adapter given with --adapter brings its own VSL');
+  const vslUrl = vsl ?? (spec === undefined ? process.env['MPLP_VSL'] : undefined);
+  if (vslUrl !== undefined && vslUrl !== '') return referenceOnVsl(vslUrl, timeoutMs);
   try {
     const loaded = await loadAdapter(spec ?? REFERENCE_ADAPTER, { timeoutMs });
     return { adapter: loaded.adapter, description: loaded.description, ...(spec === undefined ? {} : { spec }) };
   } catch (e) {
     if (e instanceof AdapterLoadError) throw new CliError(e.message, e.stage === 'runtime' ? EXIT.operational : EXIT.usage);
     throw e;
+  }
+}
+
+/** The reference runtime on a VSL backend; it connects here, so a wrong URL fails before any check. */
+async function referenceOnVsl(url: string, timeoutMs: number): Promise<RunTarget> {
+  try {
+    const adapter = await referenceAdapterOn(url, { connectTimeoutMs: Math.min(timeoutMs, 10_000) });
+    return { adapter, description: await adapter.describe() };
+  } catch (e) {
+    throw new CliError(`--vsl/MPLP_VSL: ${e instanceof Error ? e.message : describeThrown(e)}`, e instanceof TypeError ? EXIT.usage : EXIT.operational);
   }
 }
 

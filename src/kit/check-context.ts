@@ -2,6 +2,8 @@
 // the guard every adapter operation goes through, and the cleanup that closes every session
 // and removes every workspace however the check ended.
 
+import { setMaxListeners } from 'node:events';
+import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -37,16 +39,27 @@ interface Opened {
 
 export function openCheckScope(settings: ContextSettings): CheckScope {
   const checkOver = new AbortController();
+  // Every pending guarded operation and wait listens to this one signal; many at once is normal.
+  setMaxListeners(0, checkOver.signal);
   const guard: OperationGuard = { timeoutMs: settings.operationTimeoutMs, signal: checkOver.signal, faults: [] };
   const opened: Opened[] = [];
 
-  const newSession = async (): Promise<KitSession> => {
+  // Makes the check's share names its own, so no two checks (or runs) meet in one store.
+  const shareScope = randomUUID();
+
+  const newSession = async (options: { vslShare?: string } = {}): Promise<KitSession> => {
     if (checkOver.signal.aborted) throw new AdapterFault('newSession()', 'was called after the check ended');
     const workspace = await mkdtemp(join(tmpdir(), 'mplp-conformance-'));
     const ael = new RecordingAEL();
     const entry: Opened = { raw: undefined, closed: false, ael, workspace };
     opened.push(entry);
-    const env = { ael, workspace, seed: settings.seed, maxConcurrency: settings.maxConcurrency };
+    const env = {
+      ael,
+      workspace,
+      seed: settings.seed,
+      maxConcurrency: settings.maxConcurrency,
+      ...(options.vslShare === undefined ? {} : { vslShare: `${shareScope}/${options.vslShare}` }),
+    };
     const raw = await guardOperation<unknown>(guard, 'adapter.createSession()', () => settings.adapter.createSession(env));
     const problems = sessionShapeProblems(raw, settings.description.capabilities);
     if (problems.length > 0) {

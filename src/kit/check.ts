@@ -42,8 +42,10 @@ export interface CheckContext {
   maxConcurrency: number;
   /** Opens a fresh isolated session (own workspace and RecordingAEL); every session opened is
    *  closed after the check. Its operations are guarded: a throw, a hang past the operation
-   *  timeout or a malformed return rejects with an AdapterFault and ends the check `error`. */
-  newSession(): Promise<KitSession>;
+   *  timeout or a malformed return rejects with an AdapterFault and ends the check `error`.
+   *  Sessions of one check opened with the same `vslShare` name share one VSL store (for
+   *  adapters that declare `sharedVsl`); the name is made unique to the check by the kit. */
+  newSession(options?: { vslShare?: string }): Promise<KitSession>;
   /** Fires when the check is over (its time is up, or it finished): stop waiting on barriers. */
   signal: AbortSignal;
 }

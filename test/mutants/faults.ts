@@ -19,7 +19,8 @@ import type { ValueStateLayer } from '../../src/runtime/vsl/types.js';
 export interface Fault {
   name: string;
   description: string;
-  /** Requirements the kit must report as failed for this mutant. */
+  /** Requirements the kit must report as failed for this mutant: the one the fault targets
+   *  first, then requirements it also breaks, so every MUST requirement has a declared mutant. */
   requirements: string[];
   patch: Patch;
 }
@@ -307,7 +308,7 @@ export const FAULTS: readonly Fault[] = [
   {
     name: 'accepts-cycle',
     description: 'cycle detection ignores cycles longer than one step',
-    requirements: ['L3-DAG-001'],
+    requirements: ['L3-DAG-001', 'L3-PSG-002'],
     patch: swallowPsgError((e) => e.code === 'DAG_CYCLE' && (e.details['cycle'] as string[]).length > 2),
   },
   {
@@ -353,19 +354,19 @@ export const FAULTS: readonly Fault[] = [
   {
     name: 'omits-step-completed-event',
     description: 'no pipeline_stage event when a step completes',
-    requirements: ['L3-EVT-002'],
+    requirements: ['L3-EVT-002', 'L3-LIFE-003', 'L3-EVT-009', 'L3-ORCH-004', 'L3-ORCH-005', 'L3-ORCH-006', 'L3-AEL-001', 'L3-SA-006'],
     patch: onEmit((e) => (isStepChange(e, 'completed') ? [] : e)),
   },
   {
     name: 'duplicate-step-started-event',
     description: 'two pipeline_stage events for each step start',
-    requirements: ['L3-EVT-003'],
+    requirements: ['L3-EVT-003', 'L3-EVT-008'],
     patch: (rt) => onEmit((e) => (isStepChange(e, 'in_progress') ? [e, { ...structuredClone(e), event_id: rt.executionHost().ids.next() }] : e))(rt, {}),
   },
   {
     name: 'event-for-rejected-transition',
     description: 'a rejected plan transition still emits a pipeline_stage event',
-    requirements: ['L3-LIFE-005'],
+    requirements: ['L3-LIFE-005', 'L3-EVT-001'],
     patch: (rt) => {
       const transition = rt.transition.bind(rt);
       rt.transition = async (ref, to) => {
@@ -392,13 +393,13 @@ export const FAULTS: readonly Fault[] = [
   {
     name: 'wrong-node-delta',
     description: 'graph_update node_delta is one too high',
-    requirements: ['L3-EVT-005'],
+    requirements: ['L3-EVT-005', 'L3-MAP-003', 'L3-MAP-004', 'L3-MAP-005'],
     patch: onEmit((e) => ('event_family' in e && e.event_family === 'graph_update' ? { ...e, node_delta: (e['node_delta'] as number) + 1 } : e)),
   },
   {
     name: 'event-missing-required-field',
     description: 'pipeline_stage events lack stage_status',
-    requirements: ['L3-EVT-006'],
+    requirements: ['L3-EVT-006', 'L3-EVT-007'],
     patch: onEmit((e) => {
       if (!('event_family' in e) || e.event_family !== 'pipeline_stage') return e;
       const { stage_status: _dropped, ...rest } = e as Record<string, unknown>;
@@ -408,7 +409,7 @@ export const FAULTS: readonly Fault[] = [
   {
     name: 'allows-draft-to-in-progress',
     description: 'a draft plan may move straight to in_progress',
-    requirements: ['L3-LIFE-001'],
+    requirements: ['L3-LIFE-001', 'L3-PSG-006', 'L3-LIFE-006', 'L3-AEL-003'],
     patch: allowPair((o, from, to) => o === 'plan' && from === 'draft' && to === 'in_progress'),
   },
   {
@@ -426,7 +427,7 @@ export const FAULTS: readonly Fault[] = [
   {
     name: 'non-atomic-rejection',
     description: 'a rejected transition changes the status before reporting the error',
-    requirements: ['L3-LIFE-005'],
+    requirements: ['L3-LIFE-005', 'L3-PSG-004', 'L3-LIFE-002', 'L3-LIFE-008', 'L3-APPR-004'],
     patch: (rt) => {
       const change = rt.changeStatusLocked.bind(rt);
       rt.changeStatusLocked = async (req) => {
@@ -442,7 +443,7 @@ export const FAULTS: readonly Fault[] = [
   {
     name: 'early-start-with-three-dependencies',
     description: 'a step with 3+ dependencies starts when all but its last dependency completed',
-    requirements: ['L3-ORCH-001'],
+    requirements: ['L3-ORCH-001', 'L3-MAP-002'],
     patch: onRun((run) => {
       run.release = (v) => {
         const { start, list } = run.dependents;
@@ -461,7 +462,7 @@ export const FAULTS: readonly Fault[] = [
   {
     name: 'sa-runs-in-parallel',
     description: 'an SA run uses the MAP concurrency limit',
-    requirements: ['L3-SA-001'],
+    requirements: ['L3-SA-001', 'L3-SA-003', 'L3-SA-005'],
     patch: (rt, options) => {
       rt.runLimit = () => Math.max(2, options.maxConcurrency ?? 4);
     },
@@ -469,7 +470,7 @@ export const FAULTS: readonly Fault[] = [
   {
     name: 'ignores-concurrency-limit',
     description: 'a MAP run starts every ready step at once',
-    requirements: ['L3-ORCH-007'],
+    requirements: ['L3-ORCH-007', 'L3-MAP-001'],
     patch: (rt) => {
       rt.runLimit = (profile) => (profile === 'sa' ? 1 : 1_000_000);
     },
@@ -477,7 +478,7 @@ export const FAULTS: readonly Fault[] = [
   {
     name: 'ignores-pause',
     description: 'pause is acknowledged but scheduling goes on',
-    requirements: ['L3-PAUSE-001'],
+    requirements: ['L3-PAUSE-001', 'L3-PAUSE-002', 'L3-PAUSE-004', 'L3-PAUSE-005'],
     patch: onRun((run) => {
       run.pause = () => undefined;
     }),
@@ -491,7 +492,7 @@ export const FAULTS: readonly Fault[] = [
   {
     name: 'rewrites-trace-segment',
     description: 'each new segment relabels the previous one',
-    requirements: ['L3-TRACE-001'],
+    requirements: ['L3-TRACE-001', 'L3-TRACE-002'],
     patch: (rt) => {
       const note = rt.noteSegments.bind(rt);
       let previous: string | undefined;
@@ -511,7 +512,7 @@ export const FAULTS: readonly Fault[] = [
   {
     name: 'failure-does-not-block-dependents',
     description: 'dependents of a failed step stay pending',
-    requirements: ['L3-ORCH-003'],
+    requirements: ['L3-ORCH-003', 'L3-LIFE-010'],
     patch: onRun((run) => {
       run.blockDependentsOfFailures = async () => undefined;
     }),
@@ -540,7 +541,7 @@ export const FAULTS: readonly Fault[] = [
   {
     name: 'ael-error-crashes-run',
     description: 'an AEL rejection escapes: run() rejects instead of failing the step',
-    requirements: ['L3-AEL-002'],
+    requirements: ['L3-AEL-002', 'L3-ORCH-002'],
     patch: (rt) => {
       const host = rt.executionHost.bind(rt);
       let crash: ((e: unknown) => void) | undefined;
@@ -585,7 +586,7 @@ export const FAULTS: readonly Fault[] = [
   {
     name: 'unregister-has-no-effect',
     description: 'unregistering a module leaves it registered',
-    requirements: ['L3-REG-002'],
+    requirements: ['L3-REG-002', 'L3-REG-001'],
     patch: (rt) => {
       rt.modules.unregister = () => undefined;
     },
@@ -593,7 +594,7 @@ export const FAULTS: readonly Fault[] = [
   {
     name: 'runs-before-approval',
     description: 'a proposed plan runs without waiting for its Confirm',
-    requirements: ['L3-APPR-001'],
+    requirements: ['L3-APPR-001', 'L3-APPR-002', 'L3-APPR-003', 'L3-APPR-005'],
     patch: (rt, options) => {
       skipGuard('confirm_approved')(rt, options);
       const run = rt.run.bind(rt);
@@ -616,7 +617,7 @@ export const FAULTS: readonly Fault[] = [
   {
     name: 'runs-in-suspended-context',
     description: 'a plan enters in_progress although its Context is suspended',
-    requirements: ['L3-LIFE-007'],
+    requirements: ['L3-LIFE-007', 'L3-LIFE-011'],
     patch: skipGuard('context_active'),
   },
   // -------------------------------------------------------------- drift and rollback

@@ -9,7 +9,7 @@ import type { Command } from '../command.js';
 import { EXIT, usageError } from '../exit-codes.js';
 import type { Output } from '../output.js';
 import { inline } from '../../kit/report/tally.js';
-import { disposeTarget, kitPaths, loadCatalogueOrFail, loadTargetOrFail } from '../setup.js';
+import { disposeTarget, kitPaths, loadCatalogueOrFail, loadTargetOrFail, VSL_FLAG } from '../setup.js';
 import { ADAPTER_FLAG, readSeed, readTimeouts, TIMEOUT_FLAG } from './run.js';
 
 const REPLAY_FORMATS = ['pretty', 'json'] as const;
@@ -51,7 +51,7 @@ async function execute(parsed: Parsed, output: Output): Promise<number> {
     throw e;
   }
   const flowCheck = { ...check, origin: check.origin ?? { file: resolve(file), kind: 'flow' as const } };
-  const target = await loadTargetOrFail(stringOption(values['adapter']), timeouts.operationTimeoutMs);
+  const target = await loadTargetOrFail(stringOption(values['adapter']), timeouts.operationTimeoutMs, stringOption(values['vsl']));
   try {
     const run = await runChecks(target, [flowCheck], catalogue, { ...DEFAULT_RUN_OPTIONS, ...timeouts, level: 'full', only: [flowCheck.id], seed });
     const record = run.records[0]!;
@@ -70,6 +70,7 @@ export const replayCommand: Command = {
   maxPositionals: 1,
   flags: {
     adapter: ADAPTER_FLAG,
+    vsl: VSL_FLAG,
     seed: { type: 'string', value: '<n>', description: 'Seed (default: random, printed in the result).' },
     timeout: TIMEOUT_FLAG,
     'check-timeout': { type: 'string', value: '<ms>', description: 'Limit for the whole flow (default max(60000, 4 × --timeout)).' },

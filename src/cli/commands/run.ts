@@ -80,9 +80,10 @@ async function baselineOrFail(values: Parsed['values'], catalogue: Catalogue, ch
 
 async function execute(parsed: Parsed, output: Output): Promise<number> {
   const { values } = parsed;
-  if (values['watch'] === true) return watchRuns(parsed, output);
   const { runs, ...options } = readRunOptions(values);
   const format = choiceOption('format', stringOption(values['format']), FORMATS) ?? 'pretty';
+  // Bad flags fail here, once, rather than in every watched run.
+  if (values['watch'] === true) return watchRuns(parsed, output);
   const reportDir = resolve(stringOption(values['report-dir']) ?? 'reports');
   const spec = stringOption(values['adapter']);
 

@@ -1,6 +1,7 @@
 // junit.xml for CI dashboards: one testsuite per area, one testcase per check, requirement
 // ids and their level in the testcase name and properties.
 
+import type { JudgedReport } from '../baseline/judge.js';
 import type { Report } from './build.js';
 import type { CheckRecord } from '../runner.js';
 
@@ -45,6 +46,10 @@ function testcase(record: CheckRecord, report: Report): string {
     ...record.requirements.map((id) => `<property${attrs({ name: 'requirement', value: id })}/>`),
     ...levels.map((l) => `<property${attrs({ name: 'requirement_level', value: l })}/>`),
     `<property${attrs({ name: 'outcome', value: record.outcome })}/>`,
+    // With --baseline: the accepted failures this testcase belongs to, and why.
+    ...((report as JudgedReport).baseline?.baselined ?? [])
+      .filter((b) => record.outcome === 'fail' && record.requirements.includes(b.requirement))
+      .map((b) => `<property${attrs({ name: 'baseline', value: `${b.requirement}: ${b.reason}` })}/>`),
   ];
   const head = `<testcase${attrs({ name: `${record.id} [${record.requirements.join(', ')}]`, classname: `mplp.l3.${record.area}`, time: seconds(record.duration_ms) })}>`;
   const result = RESULT_ELEMENT[record.outcome]?.(record);

@@ -1,0 +1,21 @@
+// reports/<run-id>/badge.json: a shields.io endpoint badge stating the highest conformance
+// level the run reached (https://shields.io/badges/endpoint-badge).
+
+import type { Report } from './build.js';
+
+export interface Badge {
+  schemaVersion: 1;
+  label: string;
+  message: string;
+  color: string;
+}
+
+export function renderBadge(report: Pick<Report, 'levels' | 'verdict'>): Badge {
+  const verdictOf = (level: string) => report.levels.find((l) => l.level === level)?.verdict;
+  const partial = report.verdict.partial ? ' (partial)' : '';
+  const label = 'MPLP L3';
+  if (verdictOf('full') === 'conformant') return { schemaVersion: 1, label, message: `full conformant${partial}`, color: 'brightgreen' };
+  if (verdictOf('core') === 'conformant') return { schemaVersion: 1, label, message: `core conformant${partial}`, color: 'yellowgreen' };
+  if (verdictOf('core') === 'inconclusive') return { schemaVersion: 1, label, message: `inconclusive${partial}`, color: 'lightgrey' };
+  return { schemaVersion: 1, label, message: `not conformant${partial}`, color: 'red' };
+}

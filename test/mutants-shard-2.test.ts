@@ -1,0 +1,6 @@
+// Issue 6: share 2 of the mutant corpus; every mutant in it must fail its declared requirements
+// and the reference must pass every check.
+import { it } from 'vitest';
+import { expectShardCaught } from './mutants/shard.js';
+
+it('catches every mutant of share 2 and passes the reference', () => expectShardCaught(1), 900_000);
