@@ -7,7 +7,7 @@ import { measureMemory, TimingProcess } from './children.js';
 import type { CaseSpec, Contender } from './cases/spec.js';
 import type { PlannedCase } from './plan.js';
 import type { TimedRun } from './protocol.js';
-import { cpuTimes, othersShare, QUIET_IDLE_SHARE, waitForQuiet } from './quiet.js';
+import { account, cpuTimes, QUIET_IDLE_SHARE, waitForQuiet, type CpuAccount } from './quiet.js';
 import { toRow, type CaseRow } from './rows.js';
 
 export interface GroupResult {
@@ -20,7 +20,7 @@ interface Entrant {
   spec: CaseSpec;
   process: TimingProcess;
   runs: TimedRun[];
-  others: number[];
+  cpu: CpuAccount[];
 }
 
 const log = (text: string) => process.stderr.write(text);
@@ -40,7 +40,7 @@ export async function measureGroup(planned: PlannedCase, contenders: Contender[]
     try {
       timing = await TimingProcess.start(spec);
       await timing.warmup(planned.warmup);
-      entrants.push({ contender, spec, process: timing, runs: [], others: [] });
+      entrants.push({ contender, spec, process: timing, runs: [], cpu: [] });
     } catch (e) {
       fail(spec, e);
       timing?.close();
@@ -48,16 +48,18 @@ export async function measureGroup(planned: PlannedCase, contenders: Contender[]
   }
 
   for (let round = 0; round < planned.repeats; round++) {
-    await waitForQuiet(QUIET_IDLE_SHARE, maxWaitMs);
     // Rotate who goes first so no contender always runs right after the same neighbour.
     const order = entrants.map((_, i) => entrants[(i + round) % entrants.length]!);
     for (const entrant of order) {
       if (!entrants.includes(entrant)) continue;
+      // Also lets the previous contender's process finish its background work (freeing a
+      // heap of a gigabyte and more keeps a CPU busy for a while after its run returned).
+      await waitForQuiet(QUIET_IDLE_SHARE, maxWaitMs);
       try {
         const before = cpuTimes();
         const run = await entrant.process.run();
         entrant.runs.push(run);
-        entrant.others.push(othersShare(before, cpuTimes(), run.cpuMs));
+        entrant.cpu.push(account(before, cpuTimes(), run.cpuMs, run.ms));
       } catch (e) {
         fail(entrant.spec, e);
         entrant.process.close();
@@ -72,7 +74,7 @@ export async function measureGroup(planned: PlannedCase, contenders: Contender[]
   for (const entrant of entrants) {
     try {
       const memory = await measureMemory(entrant.spec);
-      rows.push(toRow(entrant.contender.role, entrant.spec, entrant.runs, entrant.others.map((x) => Math.round(x * 100) / 100), memory));
+      rows.push(toRow(entrant.contender.role, entrant.spec, entrant.runs, entrant.cpu, memory));
     } catch (e) {
       fail(entrant.spec, e);
     }

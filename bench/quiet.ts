@@ -26,7 +26,7 @@ export function cpuTimes(): CpuTimes {
 }
 
 /** Share of CPU time spent idle across all CPUs over `windowMs`. */
-export async function idleShare(windowMs = 1000): Promise<number> {
+export async function idleShare(windowMs = 500): Promise<number> {
   const a = cpuTimes();
   await sleep(windowMs);
   const b = cpuTimes();
@@ -39,14 +39,34 @@ export async function waitForQuiet(minIdle: number, maxWaitMs: number): Promise<
   const deadline = Date.now() + maxWaitMs;
   let idle = await idleShare();
   while (idle < minIdle && Date.now() < deadline) {
-    await sleep(2000);
+    await sleep(500);
     idle = await idleShare();
   }
   return idle;
 }
 
-/** Share of all CPU time between two snapshots used by processes other than ours (ownCpuMs). */
-export function othersShare(before: CpuTimes, after: CpuTimes, ownCpuMs: number): number {
-  const busy = after.busyMs - before.busyMs, idle = after.idleMs - before.idleMs;
-  return busy + idle > 0 ? Math.max(0, busy - ownCpuMs) / (busy + idle) : 0;
+/** CPU time the machine spent while we timed something, and what our process used of it. */
+export interface CpuAccount {
+  busyMs: number;
+  idleMs: number;
+  ownMs: number;
+  wallMs: number;
+}
+
+export function account(before: CpuTimes, after: CpuTimes, ownMs: number, wallMs: number): CpuAccount {
+  return { busyMs: after.busyMs - before.busyMs, idleMs: after.idleMs - before.idleMs, ownMs, wallMs };
+}
+
+/** The kernel counts CPU time in ticks (often 10 ms), so shorter spans say little. */
+const MIN_ACCOUNTED_WALL_MS = 500;
+
+/**
+ * Share of all CPU time that processes other than ours took over the accounted runs, or
+ * null when the runs were too short in total to tell.
+ */
+export function othersShare(accounts: readonly CpuAccount[]): number | null {
+  const sum = (k: keyof CpuAccount) => accounts.reduce((t, a) => t + a[k], 0);
+  if (sum('wallMs') < MIN_ACCOUNTED_WALL_MS) return null;
+  const total = sum('busyMs') + sum('idleMs');
+  return total > 0 ? Math.max(0, sum('busyMs') - sum('ownMs')) / total : null;
 }

@@ -3,7 +3,10 @@
 
 import type { CaseSpec, Contender, Workload } from './cases/spec.js';
 import type { MemoryReport, TimedRun } from './protocol.js';
+import { othersShare, type CpuAccount } from './quiet.js';
 import { median } from './stats.js';
+
+const roundShare = (x: number | null) => (x === null ? null : Math.round(x * 100) / 100);
 
 export interface CaseRow {
   workload: Workload;
@@ -24,15 +27,14 @@ export interface CaseRow {
   usPerUnit: number;
   stepsPerSec: number;
   eventsPerSec: number;
-  /** Share of all CPU time other processes on the machine took during each timed run. */
-  othersCpuShares: number[];
-  othersCpuShare: number;
+  /** Share of all CPU time other processes took while this contender's runs were timed (null: runs too short to tell). */
+  othersCpuShare: number | null;
   memory: MemoryReport;
   /** Median over rounds of (this run's time ÷ the named contender's run time in the same round). */
   ratios: Record<string, number>;
 }
 
-export function toRow(role: Contender['role'], spec: CaseSpec, runs: TimedRun[], othersCpuShares: number[], memory: MemoryReport): CaseRow {
+export function toRow(role: Contender['role'], spec: CaseSpec, runs: TimedRun[], cpu: CpuAccount[], memory: MemoryReport): CaseRow {
   const timesMs = runs.map((r) => r.ms);
   const cpuMs = runs.map((r) => r.cpuMs);
   const medianMs = median(timesMs);
@@ -55,8 +57,7 @@ export function toRow(role: Contender['role'], spec: CaseSpec, runs: TimedRun[],
     usPerUnit: (medianMs * 1000) / units,
     stepsPerSec: r.steps / (medianMs / 1000),
     eventsPerSec: r.events / (medianMs / 1000),
-    othersCpuShares,
-    othersCpuShare: median(othersCpuShares),
+    othersCpuShare: roundShare(othersShare(cpu)),
     memory,
     ratios: {},
   };

@@ -1,7 +1,7 @@
 // `npm run bench`: measures every case in fresh child processes (one timing process, one
 // memory process each), prints the tables and writes reports/bench.json.
 // Options: --quick (fewer repeats), --only map|cycle|vsl, --filter <text in contender name>,
-// --max-wait <seconds to wait for an idle machine before each timing process, default 120>.
+// --max-wait <seconds to wait for an idle machine before each timed run, default 30>.
 
 import { mkdir, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
@@ -25,6 +25,7 @@ const METHOD_NOTES = [
   'Inputs (DAG, MPLP objects, string ids) are built before timing; building each contender\'s own structures from them is timed.',
   'peak RSS: process.resourceUsage().maxRSS of a second fresh process that runs the case once, cold; it includes Node + tsx (≈75 MiB) and input building. In parentheses: RSS just before the run, after a GC.',
   'heap+ext Δ: V8 used heap + external memory (typed arrays) above the pre-run value; MAP runs sample it every 256 steps, cycle checks (synchronous) only at their end, before any GC.',
+  'Before each timed run the runner waits (up to --max-wait seconds) for the CPUs to be 90% idle. othersCpuShare in reports/bench.json is the share of all CPU time other processes took while a contender was timed; above 10% the case is flagged.',
   '× X: median over rounds of this run\'s time ÷ X\'s time in the same round, same graph (below 1 = faster than X).',
 ];
 
@@ -33,8 +34,8 @@ const { values: args } = parseArgs({
     quick: { type: 'boolean', default: false },
     only: { type: 'string' },
     filter: { type: 'string' },
-    /** Seconds to wait, before each timing process, for other work on the machine to stop. */
-    'max-wait': { type: 'string', default: '120' },
+    /** Seconds to wait, before each timed run, for other work on the machine to stop. */
+    'max-wait': { type: 'string', default: '30' },
   },
 });
 const workloads: Workload[] = args.only ? [args.only as Workload] : ['map', 'cycle'];
@@ -64,9 +65,9 @@ const machine = machineInfo();
 
 const out: string[] = [];
 out.push(`Node ${machine.node}, ${machine.cpus} × ${machine.cpuModel}, ${machine.totalMemMiB} MiB; load avg before ${machineBefore.loadAvg.join(' ')}, after ${machine.loadAvg.join(' ')}`);
-const disturbed = rows.filter((r) => r.othersCpuShare > DISTURBED_SHARE);
+const disturbed = rows.filter((r) => (r.othersCpuShare ?? 0) > DISTURBED_SHARE);
 if (disturbed.length > 0) {
-  out.push(`\n**Warning:** other processes took over ${pct(DISTURBED_SHARE)} of the CPU time while ${disturbed.length} case(s) were timed (median share per case, worst ${pct(Math.max(...disturbed.map((r) => r.othersCpuShare)))}, on ${machine.cpus} CPUs): ${disturbed.map((r) => `${r.contender} ${count(r.size)}${r.cyclic ? ' cyclic' : ''}`).join(', ')}. Their absolute times are inflated; ratios pair runs of the same round, which cancels much but not all of it. See othersCpuShares in reports/bench.json and rerun on a quiet machine for numbers to quote.`);
+  out.push(`\n**Warning:** other processes took over ${pct(DISTURBED_SHARE)} of the CPU time while ${disturbed.length} case(s) were timed (worst ${pct(Math.max(...disturbed.map((r) => r.othersCpuShare ?? 0)))}, on ${machine.cpus} CPUs): ${disturbed.map((r) => `${r.contender} ${count(r.size)}${r.cyclic ? ' cyclic' : ''}`).join(', ')}. Their absolute times are inflated; ratios pair runs of the same round, which cancels much but not all of it. See othersCpuShare in reports/bench.json and rerun on a quiet machine for numbers to quote.`);
 }
 if (mapRows.length) {
   out.push('', `### MAP execution (layered DAG, mean out-degree ${DEFAULT_SHAPE.meanDegree}, concurrency ${CONCURRENCY}, no-op steps)`, '', mapTable(mapRows));

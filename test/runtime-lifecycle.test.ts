@@ -545,3 +545,21 @@ describe('model-based: random plan transition sequences against the tables', () 
     );
   });
 });
+
+describe('L3-LIFE-010: no step status changes once the plan is terminal', () => {
+  for (const end of ['cancelled', 'failed']) {
+    it(`plan ${end}: a manual pending → skipped is rejected and changes nothing; pending → pending stays a no-op`, async () => {
+      const { rt } = await arrangePlan(end);
+      const step = { type: 'step' as const, id: stepIdFor('p', 'a') };
+      expect(rt.status(step.id)).toBe('pending');
+      const before = await observableState(rt);
+      const e = await rejection(rt.transition(step, 'skipped'));
+      expect(e).toBeInstanceOf(RuntimeError);
+      expect((e as RuntimeError).code).toBe('INVALID_STATE');
+      expect((e as Error).message).toContain('L3-LIFE-010');
+      expect(await observableState(rt)).toEqual(before);
+      await rt.transition(step, 'pending');
+      expect(await observableState(rt)).toEqual(before);
+    });
+  }
+});

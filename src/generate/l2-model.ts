@@ -44,6 +44,8 @@ export type Prediction =
   | { verdict: 'ungraded'; why: string };
 
 const PLAN_TERMINAL = new Set(LIFECYCLE_TABLES.plan.terminal);
+/** L3-LIFE-010: no step starts, completes or fails once its plan is terminal. */
+const STEP_NEVER_SET_AT_PLAN_END: ReadonlySet<string> = new Set(['in_progress', 'completed', 'failed']);
 const DONE = new Set(['completed', 'skipped']);
 
 function ungraded(why: string): Prediction {
@@ -133,7 +135,11 @@ function predictPlan(s: WalkState, to: string): Prediction {
 
 function predictStep(s: WalkState, step: number, to: string): Prediction {
   const from = s.steps[step];
-  if (from === undefined) return ungraded('the plan ended by a manual change: its steps are not graded');
+  if (from === undefined) {
+    // The plan ended by a manual change; a runtime may have settled open steps (skipped,
+    // blocked) as it ended, so only statuses no runtime sets at the end are graded.
+    return STEP_NEVER_SET_AT_PLAN_END.has(to) ? reject(`step → ${to} after the plan is ${s.plan} (L3-LIFE-010)`) : ungraded('a step of a plan that ended by a manual change');
+  }
   const t = tableVerdict(s, 'step', from, to, step);
   if (t.verdict !== 'allowed') return t;
   if (s.plan !== 'in_progress') return ungraded(`a manual step change while the plan is ${s.plan}`);

@@ -4,7 +4,7 @@
 // emit events. A failure before the apply leaves PSG, VSL and event log untouched.
 
 import { randomIds, type IdSource } from '../mplp/ids.js';
-import type { GuardName } from '../mplp/transitions.js';
+import { LIFECYCLE_TABLES, type GuardName } from '../mplp/transitions.js';
 import type {
   BaseEvent,
   BusEvent,
@@ -91,6 +91,7 @@ interface StatusChangeRequest {
 
 const STATUS_FIELD_OWNERS: ReadonlySet<NodeType> = new Set(['context', 'plan', 'step', 'trace', 'segment', 'confirm', 'collab']);
 const PLAN_LOAD_STATUSES: ReadonlySet<string> = new Set(['draft', 'proposed', 'approved']);
+const PLAN_TERMINAL: ReadonlySet<string> = new Set(LIFECYCLE_TABLES.plan.terminal);
 const META: Meta = { protocol_version: '1.0.0', schema_version: '1.0.0' };
 
 export class L3Runtime {
@@ -415,6 +416,7 @@ export class L3Runtime {
     return this.lock.run(async () => {
       const object = this.lifecycleObject(ref);
       if (object === 'step' || (object === 'plan' && to !== 'cancelled')) this.refuseWhileRunning(ref, to);
+      if (object === 'step') this.refuseAfterPlanEnd(ref.id, to);
       const changed = await this.changeStatusLocked(this.manualRequest(object, ref.id, to));
       if (changed && object === 'plan' && to === 'proposed') this.onPlanSubmitted(ref.id);
     });
@@ -462,6 +464,17 @@ export class L3Runtime {
     throw new RuntimeError('INVALID_STATE', `${ref.type} ${ref.id}: plan ${planId} is being executed by the runtime; use pause, resume or cancel`, { id: ref.id, plan: planId, to });
   }
 
+  /** L3-LIFE-010: once its plan is terminal, no step status changes any more. */
+  protected refuseAfterPlanEnd(stepId: string, to: string): void {
+    const planId = this.psg.node(stepId)!.data['plan_id'] as string;
+    const planStatus = this.status(planId) ?? '';
+    if (!PLAN_TERMINAL.has(planStatus)) return;
+    // Table first: X → X stays a no-op and a forbidden pair names its own rule.
+    const verdict = this.transitionGuard('step', stepId, this.status(stepId) ?? '', to, this.guardsFor('step', stepId));
+    if (verdict.kind === 'same') return;
+    throw new RuntimeError('INVALID_STATE', `step ${stepId}: plan ${planId} is ${planStatus}, so its steps no longer change (L3-LIFE-010)`, { id: stepId, plan: planId, to });
+  }
+
   protected lifecycleObject(ref: ObjectRef): LifecycleObject {
     const node = this.psg.node(ref.id);
     if (!node || node.type !== ref.type) throw new RuntimeError('NOT_FOUND', `no ${ref.type} ${ref.id} in the PSG`, { type: ref.type, id: ref.id });
@@ -469,35 +482,44 @@ export class L3Runtime {
     return node.type as LifecycleObject;
   }
 
-  /** Cross-object guards of digest §3.1–§3.2, evaluated against the current PSG. */
+  /** Cross-object guards of digest §3.1–§3.2, evaluated against the current PSG when a row asks. */
   protected guardsFor(object: LifecycleObject, id: string): GuardEvaluator {
-    const node = this.psg.node(id)!;
-    const planId = object === 'step' ? (node.data['plan_id'] as string) : id;
-    const guards: Record<GuardName, () => string | null> = {
-      plan_has_steps: () => (this.psg.stepsOf(planId).length > 0 ? null : 'the plan has no steps'),
-      context_active: () => {
+    return (guard) => this.evaluateGuard(guard, object, id);
+  }
+
+  protected evaluateGuard(guard: GuardName, object: LifecycleObject, id: string): string | null {
+    const planId = object === 'step' ? (this.psg.node(id)!.data['plan_id'] as string) : id;
+    switch (guard) {
+      case 'plan_has_steps':
+        return this.psg.stepsOf(planId).length > 0 ? null : 'the plan has no steps';
+      case 'context_active': {
         const ctx = this.psg.node(this.psg.node(planId)!.data['context_id'] as string);
         return ctx?.status === 'active' ? null : `its Context is ${ctx?.status ?? 'missing'}, not active`;
-      },
-      confirm_approved: () =>
-        (this.confirmsOfTarget.get(planId) ?? []).some((c) => this.status(c) === 'approved') ? null : 'no approved Confirm targets the plan',
-      plan_in_progress: () => {
+      }
+      case 'confirm_approved':
+        return (this.confirmsOfTarget.get(planId) ?? []).some((c) => this.status(c) === 'approved') ? null : 'no approved Confirm targets the plan';
+      case 'plan_in_progress': {
         const s = this.status(planId);
         return s === 'in_progress' ? null : `plan ${planId} is ${s}, not in_progress`;
-      },
-      dependencies_completed: () => {
-        const open = this.psg.dependenciesOf(id).filter((d) => this.status(d) !== 'completed');
-        return open.length === 0 ? null : `dependencies not completed: ${open.map((d) => `${d} (${this.status(d)})`).join(', ')}`;
-      },
-      dependency_failed: () =>
-        this.psg.dependenciesOf(id).some((d) => this.status(d) === 'failed' || this.status(d) === 'blocked') ? null : 'no dependency failed',
-      all_steps_done: () => {
+      }
+      case 'dependencies_completed': {
+        // On every step start: a loop, and the list only when something is open.
+        const deps = this.psg.dependenciesOf(id);
+        let allDone = true;
+        for (let i = 0; i < deps.length && allDone; i++) allDone = this.status(deps[i]!) === 'completed';
+        if (allDone) return null;
+        const open = deps.filter((d) => this.status(d) !== 'completed');
+        return `dependencies not completed: ${open.map((d) => `${d} (${this.status(d)})`).join(', ')}`;
+      }
+      case 'dependency_failed':
+        return this.psg.dependenciesOf(id).some((d) => this.status(d) === 'failed' || this.status(d) === 'blocked') ? null : 'no dependency failed';
+      case 'all_steps_done': {
         const open = this.psg.stepsOf(planId).filter((s) => this.status(s) !== 'completed' && this.status(s) !== 'skipped');
         return open.length === 0 ? null : `${open.length} step(s) not completed or skipped`;
-      },
-      new_review_round: () => (this.reopenedConfirms.has(id) ? null : 'the rejected round was not reopened by a resubmission'),
-    };
-    return guards;
+      }
+      case 'new_review_round':
+        return this.reopenedConfirms.has(id) ? null : 'the rejected round was not reopened by a resubmission';
+    }
   }
 
   /** Runs a status change (plus coupled changes) as one transaction. Caller holds the lock. */

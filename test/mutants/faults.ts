@@ -111,7 +111,7 @@ function allowPair(match: (object: LifecycleObject, from: string, to: string) =>
 function skipGuard(name: string): Patch {
   return (rt) => {
     const guard = rt.transitionGuard;
-    rt.transitionGuard = (object, id, from, to, guards) => guard(object, id, from, to, { ...guards, [name]: () => null });
+    rt.transitionGuard = (object, id, from, to, guards) => guard(object, id, from, to, (g) => (g === name ? null : guards(g)));
   };
 }
 

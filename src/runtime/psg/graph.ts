@@ -216,11 +216,10 @@ export class ProjectSemanticGraph {
           break;
         case 'update_node': {
           const old = this.nodes.get(m.id)!;
-          this.nodes.set(m.id, {
-            ...old,
-            ...(m.status !== undefined ? { status: m.status } : {}),
-            data: m.data ? { ...old.data, ...m.data } : old.data,
-          });
+          // A new node object (snapshots share the old one); built field by field, as it runs on every status change.
+          const data = m.data ? { ...old.data, ...m.data } : old.data;
+          const status = m.status ?? old.status;
+          this.nodes.set(m.id, status === undefined ? { type: old.type, id: old.id, data } : { type: old.type, id: old.id, status, data });
           change.nodes.push({ type: old.type, id: m.id, op: 'update' });
           break;
         }

@@ -1,3 +1,4 @@
+import { copyValue } from './copy.js';
 import type { ValueStateLayer, VslTx } from './types.js';
 
 /** Values are stored and returned as copies, so no caller can change stored state by reference. */
@@ -6,20 +7,20 @@ export class InMemoryVSL implements ValueStateLayer {
 
   async get(key: string): Promise<unknown> {
     const v = this.store.get(key);
-    return v === undefined ? undefined : structuredClone(v);
+    return v === undefined ? undefined : copyValue(v);
   }
 
   async set(key: string, value: unknown): Promise<void> {
-    this.store.set(key, structuredClone(value));
+    this.store.set(key, copyValue(value));
   }
 
   /** Writes are staged and applied together when fn resolves; a throw discards them all. */
   async transaction<T>(fn: (tx: VslTx) => Promise<T>): Promise<T> {
     const staged = new Map<string, unknown>();
     const tx: VslTx = {
-      get: async (key) => (staged.has(key) ? structuredClone(staged.get(key)) : this.get(key)),
+      get: async (key) => (staged.has(key) ? copyValue(staged.get(key)) : this.get(key)),
       set: async (key, value) => {
-        staged.set(key, structuredClone(value));
+        staged.set(key, copyValue(value));
       },
     };
     const result = await fn(tx);

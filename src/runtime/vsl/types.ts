@@ -20,6 +20,16 @@ export interface ValueStateLayer extends VslTx {
 export async function writeAll(vsl: ValueStateLayer, entries: readonly (readonly [string, unknown])[]): Promise<void> {
   if (entries.length === 0) return;
   const keys = entries.map(([k]) => k);
+  if (entries.length === 1) {
+    // One set is atomic on every backend: no transaction or restore needed (every step start).
+    const [key, value] = entries[0]!;
+    try {
+      await vsl.set(key, value);
+    } catch (e) {
+      throw writeFailed(keys, e, 'nothing was written');
+    }
+    return;
+  }
   if (vsl.transaction) {
     try {
       await vsl.transaction(async (tx) => {
