@@ -1,6 +1,6 @@
 // `npm run bench`: measures every case in fresh child processes (one timing process, one
 // memory process each), prints the tables and writes reports/bench.json.
-// Options: --quick (fewer repeats), --only map|cycle|vsl, --filter <text in contender name>,
+// Options: --quick (fewer repeats), --only map|cycle|vsl|properties, --filter <text in contender name>,
 // --max-wait <seconds to wait for an idle machine before each timed run, default 30>.
 
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -19,6 +19,7 @@ import { stdioBenchLines } from './stdio.js';
 import { cycleTable, growthOf, growthTable, mapTable } from './tables.js';
 import { checkTargets, cycleAnswersWrong } from './targets.js';
 import { vslBench } from './vsl.js';
+import { propertyBench } from './properties.js';
 
 const METHOD_NOTES = [
   'median ms: median wall time of the timed runs. Each contender runs in its own fresh process, warmed up first; then rounds run every contender once, back to back, a forced GC before each run. µs/step = median ÷ steps. CPU ms: median process CPU time of the same runs (all threads, so parallel GC work counts).',
@@ -38,7 +39,7 @@ const { values: args } = parseArgs({
     'max-wait': { type: 'string', default: '30' },
   },
 });
-const workloads: Workload[] = args.only ? [args.only as Workload] : ['map', 'cycle'];
+const workloads: Workload[] = args.only === undefined ? ['map', 'cycle'] : args.only === 'map' || args.only === 'cycle' ? [args.only] : [];
 const machineBefore = machineInfo();
 const log = (text: string) => process.stderr.write(text);
 const pct = (x: number) => `${Math.round(x * 100)}%`;
@@ -87,11 +88,13 @@ for (const f of failures) out.push(`- FAILED: ${f}`);
 if (!args.only) out.push('', ...(await stdioBenchLines()));
 const vsl = !args.only || args.only === 'vsl' ? await vslBench({ quick: args.quick }) : undefined;
 if (vsl) out.push('', vsl.text);
+const properties = !args.only || args.only === 'properties' ? await propertyBench({ quick: args.quick }) : undefined;
+if (properties) out.push('', properties.text);
 console.log(out.join('\n'));
 
 await mkdir(new URL('../reports/', import.meta.url), { recursive: true });
 await writeFile(
   new URL('../reports/bench.json', import.meta.url),
-  `${JSON.stringify({ startedAt, finishedAt: new Date().toISOString(), machine: { ...machine, loadAvgBefore: machineBefore.loadAvg }, shape: DEFAULT_SHAPE, concurrency: CONCURRENCY, args, rows, growth, targets, wrongAnswers: wrong.map((r) => r.contender), failures, vsl: vsl?.rows ?? null }, null, 2)}\n`,
+  `${JSON.stringify({ startedAt, finishedAt: new Date().toISOString(), machine: { ...machine, loadAvgBefore: machineBefore.loadAvg }, shape: DEFAULT_SHAPE, concurrency: CONCURRENCY, args, rows, growth, targets, wrongAnswers: wrong.map((r) => r.contender), failures, vsl: vsl?.rows ?? null, properties: properties?.result ?? null }, null, 2)}\n`,
 );
 if (wrong.length || failures.length) process.exitCode = 1;

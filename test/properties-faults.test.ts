@@ -87,7 +87,7 @@ const found = new Map<string, string>();
 describe.each(FAULTS)('planted fault: $fault', (f) => {
   it(`fails ${f.property} and shrinks to a minimal case`, async () => {
     const dir = join(work, f.fault.replace(/\W+/g, '-'));
-    const { result } = await runPropertyCheck(propertyNamed(f.property), f.adapter(), { seed: SEED, propertyRuns: 40, counterexampleDir: dir, ...(f.maxConcurrency ? { maxConcurrency: f.maxConcurrency } : {}) });
+    const { result } = await runPropertyCheck(propertyNamed(f.property), f.adapter(), { seed: SEED, propertyCases: 40, counterexampleDir: dir, ...(f.maxConcurrency ? { maxConcurrency: f.maxConcurrency } : {}) });
     expect(result.outcome, result.message).toBe('fail');
     expect(result.message).toMatch(/fast-check seed \d+, path "[\d:]+"/);
     expect(result.counterexample).toBe(join(dir, `${f.property}.yaml`));
@@ -128,7 +128,7 @@ describe('golden-flows/regressions: past counterexamples', () => {
 describe('replay through the CLI', () => {
   it('mplp-conformance replay <counterexample> --adapter <mutant> fails the same way (exit 1)', async () => {
     const dir = join(work, 'cli');
-    const { result } = await runPropertyCheck(propertyNamed('properties.dag.cycles-rejected'), mutantAdapter('accepts-cycle'), { seed: SEED, propertyRuns: 40, counterexampleDir: dir });
+    const { result } = await runPropertyCheck(propertyNamed('properties.dag.cycles-rejected'), mutantAdapter('accepts-cycle'), { seed: SEED, propertyCases: 40, counterexampleDir: dir });
     expect(result.outcome).toBe('fail');
     const adapterFile = join(work, 'accepts-cycle-adapter.ts');
     await writeFile(adapterFile, `import { mutantAdapter } from ${JSON.stringify(join(root, 'test', 'mutants', 'faults.ts'))};\nexport default mutantAdapter('accepts-cycle');\n`);
@@ -137,5 +137,26 @@ describe('replay through the CLI', () => {
     const record = JSON.parse(cli.stdout) as CheckRecord;
     expect(record.outcome).toBe('fail');
     expect(record.message).toBe(flowFailure(result));
+  });
+});
+
+describe('a CLI run writes counterexamples into its own report folder', () => {
+  it('run --cases N: the shrunk case lands in reports/<run-id>/counterexamples/<check-id>.yaml, named with its replay command', async () => {
+    const adapterFile = join(work, 'accepts-cycle-run-adapter.ts');
+    await writeFile(adapterFile, `import { mutantAdapter } from ${JSON.stringify(join(root, 'test', 'mutants', 'faults.ts'))};\nexport default mutantAdapter('accepts-cycle');\n`);
+    const reportDir = join(work, 'cli-run-reports');
+    const check = 'properties.dag.cycles-rejected';
+    const cli = await execa('node', [join(root, 'bin', 'mplp-conformance.js'), 'run', '--adapter', adapterFile, '--only', check, '--seed', String(SEED), '--cases', '17', '--report-dir', reportDir, '--format', 'json'], { cwd: root, reject: false, timeout: 120_000 });
+    expect(cli.exitCode, cli.stderr).toBe(1);
+    const report = JSON.parse(cli.stdout) as { run_id: string; options: { property_cases: number | null }; checks: CheckRecord[] };
+    expect(report.options.property_cases).toBe(17);
+    const record = report.checks.find((c) => c.id === check)!;
+    expect(record.outcome).toBe('fail');
+    const expectedFile = join(reportDir, report.run_id, 'counterexamples', `${check}.yaml`);
+    expect(record.counterexample).toBe(expectedFile);
+    expect(existsSync(expectedFile)).toBe(true);
+    expect(record.replay).toContain(`npx mplp-conformance replay ${expectedFile} --adapter ${adapterFile}`);
+    expect(record.replay![0]).toContain('--cases 17');
+    expect(record.evidence?.['fast_check']).toMatchObject({ runs: expect.any(Number) });
   });
 });

@@ -27,7 +27,7 @@ describe('property checks against the reference runtime', () => {
   it.each(discovery.checks.map((c) => [c.id, c] as const))('%s holds for 20 seeds', async (_id, check) => {
     const outcomes: string[] = [];
     for (const seed of SEEDS) {
-      const { result, faults } = await runPropertyCheck(check, referenceAdapter, { seed, propertyRuns: RUNS, counterexampleDir: noFlows });
+      const { result, faults } = await runPropertyCheck(check, referenceAdapter, { seed, propertyCases: RUNS, counterexampleDir: noFlows });
       if (result.outcome !== 'pass' || faults.length > 0) outcomes.push(`seed ${seed}: ${result.outcome} ${result.message} ${faults.join('; ')}`);
     }
     expect(outcomes).toEqual([]);
@@ -35,7 +35,7 @@ describe('property checks against the reference runtime', () => {
 
   it.each(discovery.checks.filter((c) => /execution|events|failure/.test(c.id)).map((c) => [c.id, c] as const))('%s holds at concurrency limit 2', async (_id, check) => {
     for (const seed of SEEDS.slice(0, 5)) {
-      const { result } = await runPropertyCheck(check, referenceAdapter, { seed, propertyRuns: 10, maxConcurrency: 2, counterexampleDir: noFlows });
+      const { result } = await runPropertyCheck(check, referenceAdapter, { seed, propertyCases: 10, maxConcurrency: 2, counterexampleDir: noFlows });
       expect(result.outcome, result.message).toBe('pass');
     }
   });

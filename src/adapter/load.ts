@@ -10,6 +10,9 @@ import { tsImport } from 'tsx/esm/api';
 import { CAPABILITY_FLAGS, CONTRACT_VERSION, PROFILES, type Adapter, type AdapterDescription } from './contract.js';
 import { launchSpecOf, LaunchSpecError, type LaunchSpec } from './stdio/launch.js';
 import { StdioAdapter } from './stdio/stdio-adapter.js';
+import { describeThrown, summarise } from './values.js';
+
+export { describeThrown, summarise } from './values.js';
 
 /** `config`: the spec or the module is wrong (CLI exit 4); `runtime`: the adapter's own code failed while starting (exit 3). */
 export type AdapterLoadStage = 'config' | 'runtime';
@@ -39,6 +42,8 @@ export interface LoadOptions {
   cwd?: string;
   /** Limit for the factory and describe() calls (default 10 s). */
   timeoutMs?: number;
+  /** Where a stdio runtime's stderr lines and transport notes go (default: the kit's stderr). */
+  log?(line: string): void;
 }
 
 const TS_EXTENSIONS = new Set(['.ts', '.mts', '.cts', '.tsx']);
@@ -48,7 +53,7 @@ export async function loadAdapter(spec: string, options: LoadOptions = {}): Prom
   const cwd = options.cwd ?? process.cwd();
   const timeoutMs = options.timeoutMs ?? 10_000;
   const launch = stdioLaunch(spec, cwd);
-  if (launch) return loadStdioAdapter(spec, launch, timeoutMs);
+  if (launch) return loadStdioAdapter(spec, launch, timeoutMs, options.log);
   const file = resolveSpec(spec, cwd);
 
   let namespace: Record<string, unknown>;
@@ -86,8 +91,8 @@ function stdioLaunch(spec: string, cwd: string): LaunchSpec | undefined {
 }
 
 /** Starts the runtime process and describes it; the process is stopped again if that fails. */
-async function loadStdioAdapter(spec: string, launch: LaunchSpec, timeoutMs: number): Promise<LoadedAdapter> {
-  const adapter = new StdioAdapter(launch, { callTimeoutMs: timeoutMs });
+async function loadStdioAdapter(spec: string, launch: LaunchSpec, timeoutMs: number, log?: (line: string) => void): Promise<LoadedAdapter> {
+  const adapter = new StdioAdapter(launch, { callTimeoutMs: timeoutMs, ...(log ? { log } : {}) });
   try {
     // The describe handshake has its own startup limit; this one is only a backstop.
     return { spec, file: launch.source, adapter, description: await describeAdapter(spec, adapter, launch.startupTimeoutMs + timeoutMs) };
@@ -247,27 +252,6 @@ function capabilityProblems(value: unknown): string[] {
 
 function major(version: string): string {
   return version.split('.')[0] ?? version;
-}
-
-/** A thrown value as one line: Error messages without stacks; strings, null and objects readable. */
-export function describeThrown(value: unknown): string {
-  if (value instanceof Error) return `${value.name && value.name !== 'Error' ? `${value.name}: ` : ''}${value.message || '(no message)'}`;
-  if (typeof value === 'string') return `threw the string ${JSON.stringify(value)}`;
-  if (value === null || value === undefined) return `threw ${String(value)}`;
-  return `threw a non-Error value ${summarise(value)}`;
-}
-
-/** A short, safe rendering of any value for messages. */
-export function summarise(value: unknown, max = 120): string {
-  if (value === undefined) return 'undefined';
-  if (typeof value === 'function') return `a function ${value.name || '(anonymous)'}`;
-  let text: string;
-  try {
-    text = JSON.stringify(value) ?? String(value);
-  } catch {
-    text = Object.prototype.toString.call(value);
-  }
-  return text.length > max ? `${text.slice(0, max)}…` : text;
 }
 
 function kindOf(value: unknown): string {

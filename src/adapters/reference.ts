@@ -4,6 +4,7 @@
 
 import { readFileSync } from 'node:fs';
 import { CONTRACT_VERSION, type Adapter, type AdapterDescription, type OpResult, type Session, type SessionEnv } from '../adapter/contract.js';
+import { copyValue } from '../mplp/copy.js';
 import { seededIds } from '../mplp/ids.js';
 import { L3Runtime, RuntimeError, type RuntimeOptions } from '../runtime/index.js';
 import { redactedVslUrl, vslFromUrl } from '../runtime/vsl/from-url.js';
@@ -54,7 +55,7 @@ export function sessionFor(rt: L3Runtime, onClose: () => Promise<void> = async (
     resume: (planId) => attempt(() => rt.resume(planId)),
     get: async (target) => rt.get(target),
     graph: async () => rt.graph(),
-    events: async () => structuredClone(rt.events()),
+    events: async () => copyValue(rt.events()),
     vsl: rt.vsl,
     modules: {
       register: (name, module) => attempt(() => rt.modules.register(name, module)),

@@ -11,6 +11,10 @@ export const EXIT = {
   operational: 3,
   /** Bad command line, unusable adapter spec or module, or a broken kit configuration. */
   usage: 4,
+  /** `run` was interrupted by SIGINT (Ctrl-C): the report so far is written, marked incomplete (128 + 2). */
+  interrupted: 130,
+  /** `run` was stopped by SIGTERM: the report so far is written, marked incomplete (128 + 15). */
+  terminated: 143,
 } as const;
 
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];

@@ -31,7 +31,7 @@ function generalHelp(): string {
     ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
     '',
     'Run `mplp-conformance <command> --help` for the options of one command.',
-    'Exit codes: 0 conformant/valid, 1 non-conformant/invalid/regression, 2 stale baseline entry (run --baseline), 3 adapter or operational error, 4 usage or configuration error.',
+    'Exit codes: 0 conformant/valid, 1 non-conformant/invalid/regression, 2 stale baseline entry (run --baseline), 3 adapter or operational error, 4 usage or configuration error, 130/143 run interrupted by SIGINT/SIGTERM (the report so far is written, marked incomplete).',
     '',
   ].join('\n');
 }

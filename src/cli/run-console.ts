@@ -3,7 +3,7 @@
 // `quiet` one line.
 
 import type { Check } from '../kit/check.js';
-import type { Report } from '../kit/report/build.js';
+import { incompleteText, type Report } from '../kit/report/build.js';
 import { areaRows, countsText, inline, problemChecks } from '../kit/report/tally.js';
 import type { WrittenReport } from '../kit/report/write.js';
 import type { CheckRecord, RunProgress } from '../kit/runner.js';
@@ -34,6 +34,7 @@ export function renderPretty(report: Report, written: WrittenReport): string {
     `adapter: ${report.adapter.name} ${report.adapter.version}${report.adapter.spec ? ` (${report.adapter.spec})` : ' (embedded reference)'}`,
     `claims:  ${claimed.length > 0 ? claimed.join(', ') : 'nothing'}`,
     `seed:    ${report.seed} · level ${report.options.level}${report.verdict.partial ? ` · partial: --only ${report.options.only.join(',')}` : ''}`,
+    ...(report.incomplete ? ['', incompleteText(report.incomplete)] : []),
     '',
     ...table([
       ['level', 'verdict', 'failures', 'inconclusive', 'warnings', 'ungraded'],
@@ -61,7 +62,8 @@ export function renderPretty(report: Report, written: WrittenReport): string {
   if (warnings.length > 0) lines.push('', `warnings (do not affect the verdict): ${warnings.map((w) => w.requirement).join(', ')}`);
   if (report.untested.length > 0) lines.push(`untested (no check yet, not graded): ${report.untested.join(', ')}`);
   if (report.bailed_after) lines.push(`--bail: stopped after ${report.bailed_after}`);
-  lines.push('', `${report.verdict.level}: ${report.verdict.verdict.toUpperCase()}`, `report: ${written.files.report} (junit.xml, summary.md beside it)`);
+  const verdictLine = report.incomplete ? incompleteText(report.incomplete) : `${report.verdict.level}: ${report.verdict.verdict.toUpperCase()}`;
+  lines.push('', verdictLine, `report: ${written.files.report} (junit.xml, summary.md beside it)`);
   return `${lines.join('\n')}\n`;
 }
 
@@ -70,6 +72,7 @@ export function renderRun(format: Format, report: Report, written: WrittenReport
     case 'json':
       return `${JSON.stringify(report, null, 2)}\n`;
     case 'quiet':
+      if (report.incomplete) return `${incompleteText(report.incomplete)} (${countsText(report.totals.checks)}) ${written.files.report}\n`;
       return `${report.verdict.level}: ${report.verdict.verdict} (${countsText(report.totals.checks)}) ${written.files.report}\n`;
     case 'pretty':
       return renderPretty(report, written);

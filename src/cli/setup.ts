@@ -1,6 +1,7 @@
 // Loading what a command needs (catalogue, checks, adapter) and turning each failure into a
 // CliError with the right exit code and a message that names the file or spec.
 
+import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { AdapterLoadError, describeThrown, loadAdapter } from '../adapter/load.js';
 import { referenceAdapterOn, VSL_URL_FORMS } from '../adapters/reference.js';
@@ -38,10 +39,21 @@ export async function loadChecksOrFail(catalogue: Catalogue, paths: KitPaths): P
   const lines = problems.map((p) => `${p.file}${p.line !== undefined ? `:${p.line}` : ''}: ${p.message}`);
   for (const u of lintCoverage(catalogue, checks).unknown) {
     const file = checks.find((c) => c.id === u.check)?.origin?.file;
-    lines.push(`${file ?? u.check}: check ${u.check} names requirement ${u.requirement}, which ${catalogue.file} does not define`);
+    const line = file === undefined ? undefined : await lineNaming(file, u.requirement);
+    const where = file === undefined ? u.check : `${file}${line === undefined ? '' : `:${line}`}`;
+    lines.push(`${where}: check ${u.check} names requirement ${u.requirement}, which ${catalogue.file} does not define`);
   }
   if (lines.length > 0) throw usageError(`the kit's checks are misconfigured (${lines.length} problem(s)):\n  ${lines.join('\n  ')}`);
   return checks;
+}
+
+/** The first line of a flow or check file that names `id` (the requirement list that holds it). */
+async function lineNaming(file: string, id: string): Promise<number | undefined> {
+  const text = await readFile(file, 'utf8').catch(() => undefined);
+  if (text === undefined) return undefined;
+  const pattern = new RegExp(`(^|[^A-Za-z0-9-])${id.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}($|[^A-Za-z0-9-])`);
+  const at = text.split('\n').findIndex((l) => pattern.test(l));
+  return at < 0 ? undefined : at + 1;
 }
 
 export const VSL_FLAG: FlagSpec = {

@@ -156,7 +156,8 @@ class Watcher {
       child.stderr.on('data', (d: Buffer) => err.push(d.toString()));
       child.on('close', (code, signal) => {
         if (this.child === child) this.child = undefined;
-        if (signal !== null) return done({ cancelled: true });
+        // Killed, or stopped by our SIGTERM (it then writes an incomplete report and exits 143).
+        if (signal !== null || code === EXIT.interrupted || code === EXIT.terminated) return done({ cancelled: true });
         const exitCode = code ?? EXIT.operational;
         try {
           return done({ report: JSON.parse(out.join('')) as ChildReport, exitCode });

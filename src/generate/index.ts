@@ -24,7 +24,7 @@ export { lifecycleWalkCases, walkScript, WALK_PLAN, type Walk, type WalkStart, t
 export { schemaFuzzCases, registrable, type FuzzValue } from './cases/schema-fuzz.js';
 
 // Property checks, running cases, counterexamples, benchmark hooks
-export { propertyCheck, checkProperty, caseEnv, propertyRuns, DEFAULT_PROPERTY_RUNS, SHRINK_BUDGET_MS, type PropertyCheckDefinition, type PropertyHooks } from './property-check.js';
+export { propertyCheck, checkProperty, caseEnv, propertyCases, DEFAULT_PROPERTY_CASES, SHRINK_BUDGET_MS, type PropertyCheckDefinition } from './property-check.js';
 export { runCase, loadedCase } from './run-case.js';
 export { runPropertyCheck, type PropertyRunOptions, type PropertyRun } from './run-property.js';
 export { writeCounterexample, counterexampleYaml, defaultCounterexampleDir, type CounterexampleOrigin } from './counterexample.js';

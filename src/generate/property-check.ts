@@ -3,9 +3,9 @@
 // its evidence and written out as a standalone golden-flow file. The result names the seed
 // and fast-check path, the shrunk case's size and the file to replay.
 //
-// The kit's CheckContext has no property settings yet; a context that carries
-// `propertyRuns` / `counterexampleDir` (PropertyHooks) is honoured, otherwise
-// DEFAULT_PROPERTY_RUNS cases run and counterexamples go to a temp folder per seed.
+// The run's `--cases` (ctx.propertyCases) sets the cases per property, else the property's
+// own default; counterexamples go to ctx.counterexampleDir (reports/<run-id>/counterexamples
+// in a CLI run), else to a temp folder per seed.
 
 import { performance } from 'node:perf_hooks';
 import fc from 'fast-check';
@@ -16,7 +16,7 @@ import { defaultCounterexampleDir, writeCounterexample } from './counterexample.
 import { runCase } from './run-case.js';
 
 /** Cases per property when the kit does not say. */
-export const DEFAULT_PROPERTY_RUNS = 30;
+export const DEFAULT_PROPERTY_CASES = 30;
 
 /**
  * How long shrinking may go on after the first failing case. A resource bound of the
@@ -25,21 +25,13 @@ export const DEFAULT_PROPERTY_RUNS = 30;
  */
 export const SHRINK_BUDGET_MS = 10_000;
 
-/** Optional settings a CheckContext may carry for property checks. */
-export interface PropertyHooks {
-  /** Cases per property (the run's `--runs`-like setting). */
-  propertyRuns?: number;
-  /** Folder for counterexamples, e.g. reports/<run-id>/counterexamples. */
-  counterexampleDir?: string;
-}
-
 export interface PropertyCheckDefinition<T> {
   id: string;
   title: string;
   requirements: string[];
   needs?: Need[];
   cases: PropertyCases<T>;
-  /** Cases per run unless the context says otherwise (default DEFAULT_PROPERTY_RUNS). */
+  /** Cases unless the run says otherwise (default DEFAULT_PROPERTY_CASES). */
   numRuns?: number;
 }
 
@@ -48,13 +40,14 @@ export function caseEnv(ctx: CheckContext): CaseEnv {
   return { maxConcurrency: ctx.maxConcurrency, profiles: [...c.profiles], pauseResume: c.pauseResume };
 }
 
-export function propertyRuns(ctx: CheckContext, fallback = DEFAULT_PROPERTY_RUNS): number {
-  const runs = (ctx as CheckContext & PropertyHooks).propertyRuns;
-  return typeof runs === 'number' && Number.isInteger(runs) && runs > 0 ? runs : fallback;
+/** Cases for one property: the run's setting, else the property's own default. */
+export function propertyCases(ctx: CheckContext, fallback = DEFAULT_PROPERTY_CASES): number {
+  const cases = ctx.propertyCases;
+  return typeof cases === 'number' && Number.isInteger(cases) && cases > 0 ? cases : fallback;
 }
 
 function counterexampleDir(ctx: CheckContext): string {
-  return (ctx as CheckContext & PropertyHooks).counterexampleDir ?? defaultCounterexampleDir(ctx.seed);
+  return ctx.counterexampleDir ?? defaultCounterexampleDir(ctx.seed);
 }
 
 type CaseVerdict = { kind: 'pass' } | { kind: 'skipped' } | { kind: 'fail'; result: CheckResult } | { kind: 'stop'; result: CheckResult };
@@ -102,7 +95,7 @@ export async function checkProperty<T>(def: PropertyCheckDefinition<T>, ctx: Che
     }
     return verdict.kind !== 'fail';
   });
-  const details = await fc.check(predicate, { seed: ctx.seed, numRuns: propertyRuns(ctx, def.numRuns) });
+  const details = await fc.check(predicate, { seed: ctx.seed, numRuns: propertyCases(ctx, def.numRuns) });
   const counts = { cases_graded: graded, cases_skipped: skipped, seed: details.seed, ...(budgetSpent ? { shrink_budget_spent: 1 } : {}) };
 
   if (stopped) {

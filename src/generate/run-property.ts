@@ -1,14 +1,17 @@
 // Runs one property check against an adapter outside the runner, in the kit's own check
-// scope (guarded sessions, cleanup), with the property settings the runner cannot pass yet:
-// cases per property and the counterexample folder. For tests, benchmarks and tools.
+// scope (guarded sessions, cleanup), with its own cases per property and counterexample
+// folder. For tests, benchmarks and tools.
 
 import type { Adapter } from '../adapter/contract.js';
 import type { Check, CheckResult } from '../kit/check.js';
 import { openCheckScope } from '../kit/check-context.js';
-import type { PropertyHooks } from './property-check.js';
 
-export interface PropertyRunOptions extends PropertyHooks {
+export interface PropertyRunOptions {
   seed: number;
+  /** Cases per property (default: the property's own). */
+  propertyCases?: number;
+  /** Default: a folder per seed under the OS temp dir. */
+  counterexampleDir?: string;
   maxConcurrency?: number;
   operationTimeoutMs?: number;
 }
@@ -26,13 +29,11 @@ export async function runPropertyCheck(check: Check, adapter: Adapter, options: 
     seed: options.seed,
     maxConcurrency: options.maxConcurrency ?? 4,
     operationTimeoutMs: options.operationTimeoutMs ?? 10_000,
+    ...(options.propertyCases === undefined ? {} : { propertyCases: options.propertyCases }),
+    ...(options.counterexampleDir === undefined ? {} : { counterexampleDir: options.counterexampleDir }),
   });
-  const hooks: PropertyHooks = {
-    ...(options.propertyRuns !== undefined ? { propertyRuns: options.propertyRuns } : {}),
-    ...(options.counterexampleDir !== undefined ? { counterexampleDir: options.counterexampleDir } : {}),
-  };
   try {
-    const result = await check.run({ ...scope.context, ...hooks });
+    const result = await check.run(scope.context);
     return { result, faults: scope.faults.map((f) => f.message) };
   } finally {
     await scope.end();

@@ -3,9 +3,8 @@
 // checks to requirements.
 
 import { fileURLToPath } from 'node:url';
-import { readFile } from 'node:fs/promises';
 import type { Check, Need } from './check.js';
-import { parseYamlSource } from './flows/source.js';
+import { parseYamlSource, readLimitedText } from './flows/source.js';
 import { validateWithSchemaFile } from '../mplp/validate.js';
 
 export const DEFAULT_CATALOGUE = fileURLToPath(new URL('../../suites/requirements.yaml', import.meta.url));
@@ -52,13 +51,9 @@ export class CatalogueError extends Error {
 }
 
 export async function loadCatalogue(file: string = DEFAULT_CATALOGUE): Promise<Catalogue> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (e) {
-    throw new CatalogueError([{ file, message: `cannot read the requirement catalogue: ${(e as Error).message}` }]);
-  }
-  return parseCatalogue(file, text);
+  const read = await readLimitedText(file);
+  if (!read.ok) throw new CatalogueError([read.cause ? { file, message: `cannot read the requirement catalogue: ${read.cause.message}` } : read.problem]);
+  return parseCatalogue(file, read.text);
 }
 
 export function parseCatalogue(file: string, text: string): Catalogue {

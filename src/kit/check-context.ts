@@ -1,16 +1,20 @@
 // The world one check runs in: its sessions (each with a fresh workspace and RecordingAEL),
 // the guard every adapter operation goes through, and the cleanup that closes every session
-// and removes every workspace however the check ended.
+// and removes every workspace however the check ended. The adapter never holds the kit's own
+// objects: its SessionEnv is a fresh object whose AEL only forwards `execute` to the check's
+// RecordingAEL, so freezing or editing it (or the AEL's records) changes nothing the kit reads.
 
 import { setMaxListeners } from 'node:events';
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Adapter, AdapterDescription, Session } from '../adapter/contract.js';
+import type { Adapter, AdapterDescription, Session, SessionEnv, StepAction } from '../adapter/contract.js';
+import { describeThrown } from '../adapter/load.js';
+import { StdioAdapter } from '../adapter/stdio/stdio-adapter.js';
 import type { CheckContext, KitSession } from './check.js';
 import { RecordingAEL } from './recording-ael.js';
-import { AdapterFault, guardOperation, guardSession, sessionShapeProblems, type OperationGuard } from './session-guard.js';
+import { AdapterFault, guardOperation, guardSession, recordFault, sessionShapeProblems, type OperationGuard } from './session-guard.js';
 
 export interface ContextSettings {
   adapter: Adapter;
@@ -18,6 +22,9 @@ export interface ContextSettings {
   seed: number;
   maxConcurrency: number;
   operationTimeoutMs: number;
+  /** Passed to checks as CheckContext.propertyCases / counterexampleDir. */
+  propertyCases?: number;
+  counterexampleDir?: string;
 }
 
 export interface CheckScope {
@@ -41,7 +48,9 @@ export function openCheckScope(settings: ContextSettings): CheckScope {
   const checkOver = new AbortController();
   // Every pending guarded operation and wait listens to this one signal; many at once is normal.
   setMaxListeners(0, checkOver.signal);
-  const guard: OperationGuard = { timeoutMs: settings.operationTimeoutMs, signal: checkOver.signal, faults: [] };
+  // The first adapter fault settles the check (`error`, whatever else happens), so the check is
+  // stopped there rather than left waiting on a runtime that already failed it.
+  const guard: OperationGuard = { timeoutMs: settings.operationTimeoutMs, signal: checkOver.signal, faults: [], onFault: (fault) => checkOver.abort(fault) };
   const opened: Opened[] = [];
 
   // Makes the check's share names its own, so no two checks (or runs) meet in one store.
@@ -53,22 +62,29 @@ export function openCheckScope(settings: ContextSettings): CheckScope {
     const ael = new RecordingAEL();
     const entry: Opened = { raw: undefined, closed: false, ael, workspace };
     opened.push(entry);
-    const env = {
-      ael,
+    const env: SessionEnv = {
+      ael: { execute: (action: StepAction) => ael.execute(action) },
       workspace,
       seed: settings.seed,
       maxConcurrency: settings.maxConcurrency,
       ...(options.vslShare === undefined ? {} : { vslShare: `${shareScope}/${options.vslShare}` }),
     };
-    const raw = await guardOperation<unknown>(guard, 'adapter.createSession()', () => settings.adapter.createSession(env));
-    const problems = sessionShapeProblems(raw, settings.description.capabilities);
-    if (problems.length > 0) {
-      const fault = new AdapterFault('adapter.createSession()', `returned an unusable session: ${problems.join('; ')}`);
-      guard.faults.push(fault);
-      throw fault;
+    // A runtime process that died in an earlier session is restarted first, within its own startup limit.
+    const restart = settings.adapter instanceof StdioAdapter ? settings.adapter.startupAllowanceMs : 0;
+    const creating = restart > 0 ? { ...guard, timeoutMs: guard.timeoutMs + restart } : guard;
+    const raw = await guardOperation<unknown>(creating, 'adapter.createSession()', () => settings.adapter.createSession(env), undefined, { byReference: true });
+    let session: Session | undefined;
+    let problems: string[];
+    try {
+      problems = sessionShapeProblems(raw, settings.description.capabilities);
+      if (problems.length === 0) session = guardSession(raw as Session, guard);
+    } catch (e) {
+      problems = [`reading it threw (${describeThrown(e)})`];
+    }
+    if (session === undefined) {
+      throw recordFault(guard, new AdapterFault('adapter.createSession()', `returned an unusable session: ${problems.join('; ')}`));
     }
     entry.raw = raw as Session;
-    const session = guardSession(raw as Session, guard);
     const close = session.close;
     session.close = () => {
       entry.closed = true;
@@ -98,6 +114,8 @@ export function openCheckScope(settings: ContextSettings): CheckScope {
     maxConcurrency: settings.maxConcurrency,
     newSession,
     signal: checkOver.signal,
+    ...(settings.propertyCases === undefined ? {} : { propertyCases: settings.propertyCases }),
+    ...(settings.counterexampleDir === undefined ? {} : { counterexampleDir: settings.counterexampleDir }),
   };
   return { context, faults: guard.faults, sessionsOpened: () => opened.length, end };
 }

@@ -48,6 +48,11 @@ export interface CheckContext {
   newSession(options?: { vslShare?: string }): Promise<KitSession>;
   /** Fires when the check is over (its time is up, or it finished): stop waiting on barriers. */
   signal: AbortSignal;
+  /** Generated cases per property check (`--cases`); absent: the property's own default. */
+  propertyCases?: number;
+  /** Where property checks write shrunk counterexamples (reports/<run-id>/counterexamples);
+   *  absent: a folder per seed under the OS temp dir. */
+  counterexampleDir?: string;
 }
 
 export interface CheckOrigin {

@@ -1,5 +1,7 @@
 // One conformance run from loaded parts to a finished report: run the checks, grade the
 // requirements, judge the levels. Writing files and printing are the caller's business.
+// Cancellation: abort `options.signal` and the run ends early with a report marked
+// `incomplete` (checks that did not finish end blocked; no level is conformant).
 
 import type { Catalogue } from './catalogue.js';
 import { lintCoverage } from './catalogue.js';

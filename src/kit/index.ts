@@ -4,10 +4,10 @@ export type { Check, CheckContext, CheckOrigin, CheckResult, KitSession, Need, O
 export { RecordingAEL, type AelCall, type Barrier, type RecordingAelOptions, type Scripted } from './recording-ael.js';
 export { AREAS, CatalogueError, DEFAULT_CATALOGUE, lintCoverage, loadCatalogue, parseCatalogue, type Area, type Catalogue, type Requirement } from './catalogue.js';
 export { discoverChecks, DEFAULT_FLOWS_DIR, DEFAULT_SUITES_DIR, type Discovery, type DiscoveryProblem } from './discover.js';
-export { DEFAULT_RUN_OPTIONS, runChecks, type CheckRecord, type RunOptions, type RunProgress, type RunResult, type RunTarget } from './runner.js';
+export { DEFAULT_RUN_OPTIONS, interruptionName, runChecks, type CheckRecord, type RunInterruption, type RunOptions, type RunProgress, type RunResult, type RunTarget } from './runner.js';
 export { AdapterFault } from './session-guard.js';
 export { runConformance, type ConformanceInput } from './conformance.js';
-export { buildReport, type Report } from './report/build.js';
+export { buildReport, incompleteText, type Report, type ReportIncomplete } from './report/build.js';
 export { writeReport, reportSchemaProblems, type WrittenReport } from './report/write.js';
 export { renderJunit } from './report/junit.js';
 export { renderSummary } from './report/summary.js';

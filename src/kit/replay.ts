@@ -6,6 +6,10 @@ export interface ReplayTarget {
   /** The --adapter value given for the run; absent when the embedded reference ran. */
   adapterSpec?: string;
   seed: number;
+  /** The run's --cases, which a rerun of a property check needs to meet the same cases. */
+  propertyCases?: number;
+  /** A shrunk counterexample the check wrote (property checks). */
+  counterexample?: string;
 }
 
 /** POSIX-shell quoting, only when needed, so commands stay copy-pasteable. */
@@ -20,7 +24,9 @@ function command(words: string[]): string {
 export function replayCommands(check: Check, target: ReplayTarget): string[] {
   const adapter = target.adapterSpec === undefined ? [] : ['--adapter', target.adapterSpec];
   const seed = ['--seed', String(target.seed)];
-  const commands = [command(['run', ...adapter, '--only', check.id, ...seed])];
+  const cases = target.propertyCases === undefined ? [] : ['--cases', String(target.propertyCases)];
+  const commands = [command(['run', ...adapter, '--only', check.id, ...seed, ...cases])];
   if (check.origin?.kind === 'flow') commands.push(command(['replay', check.origin.file, ...adapter, ...seed]));
+  if (target.counterexample !== undefined) commands.push(command(['replay', target.counterexample, ...adapter]));
   return commands;
 }

@@ -1,8 +1,11 @@
 // Runs checks against one adapter and returns one record per check. Every check ends with
 // exactly one outcome: skipped (a need is not claimed), blocked (a prerequisite did not pass,
-// or --bail stopped the run), error (the adapter or the check misbehaved), or the check's own
-// pass/fail. A run always completes, whatever the adapter does.
+// --bail stopped the run, or the run was interrupted), error (the adapter or the check
+// misbehaved), or the check's own pass/fail. A run always completes, whatever the adapter
+// does; aborting `options.signal` ends it early: no new check starts, the checks in flight are
+// cut off (their scopes end, closing every session) and the result says it is incomplete.
 
+import { setMaxListeners } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import type { Adapter, AdapterDescription } from '../adapter/contract.js';
 import { describeThrown } from '../adapter/load.js';
@@ -30,6 +33,17 @@ export interface RunOptions {
   bail: boolean;
   /** MAP parallelism limit given to sessions (env.maxConcurrency). */
   maxConcurrency: number;
+  /** Generated cases per property check (`--cases`); absent: each property's default. */
+  propertyCases?: number;
+  /** Where property checks write counterexamples; absent: a temp folder per seed. */
+  counterexampleDir?: string;
+  /** The report's run id, chosen before the run so files written during it can use it. */
+  runId?: string;
+  /** Aborting it interrupts the run (Ctrl-C): no new check starts, the checks in flight are cut
+   *  off, and every check that did not finish ends `blocked` ("not run: the run was
+   *  interrupted"). The abort reason names the interruption in the report: a string such as
+   *  "SIGINT", or an Error whose message is used. */
+  signal?: AbortSignal;
 }
 
 export const DEFAULT_RUN_OPTIONS: RunOptions = {
@@ -76,11 +90,23 @@ export interface RunProgress {
   onCheckEnd?(record: CheckRecord): void;
 }
 
+/** Present when the run was interrupted through `RunOptions.signal`. */
+export interface RunInterruption {
+  /** What interrupted it: "SIGINT", "SIGTERM", or the abort reason. */
+  signal: string;
+  /** When the interruption was seen (ISO 8601). */
+  at: string;
+  /** Checks that never started or were cut off; each ended `blocked`. */
+  notRun: string[];
+}
+
 export interface RunResult {
   selection: Selection;
   records: CheckRecord[];
   /** The check whose fail/error stopped the run under --bail. */
   bailedAfter?: string;
+  /** The run was interrupted: the records are incomplete and no verdict is valid. */
+  interrupted?: RunInterruption;
   started_at: string;
   finished_at: string;
   duration_ms: number;
@@ -101,9 +127,26 @@ export async function runChecks(
   const selectedById = new Map(selection.checks.map((c) => [c.id, c]));
   const settled = new Map<string, Promise<CheckRecord>>();
   let bailedAfter: string | undefined;
+  // One listener on the caller's signal; every check in flight listens to this one instead.
+  const stop = new AbortController();
+  setMaxListeners(0, stop.signal);
+  let interruption: { signal: string; at: string } | undefined;
+  const interrupt = () => {
+    if (interruption !== undefined) return;
+    interruption = { signal: interruptionName(options.signal?.reason), at: new Date().toISOString() };
+    stop.abort();
+  };
+  if (options.signal?.aborted) interrupt();
+  else options.signal?.addEventListener('abort', interrupt, { once: true });
+  const notRun = new Set<string>();
+  const notRunResult = (check: Check, cutOff: boolean): CheckResult => {
+    notRun.add(check.id);
+    const why = `the run was interrupted (${interruption?.signal ?? 'abort'})`;
+    return { outcome: 'blocked', message: cutOff ? `not run: ${why} while this check was running; it was cut off` : `not run: ${why}` };
+  };
 
   const finish = (check: Check, result: CheckResult, sessions: number, ms: number): CheckRecord => {
-    const record = toRecord(check, result, sessions, ms, target, options.seed, catalogue);
+    const record = toRecord(check, result, sessions, ms, target, options, catalogue);
     if (options.bail && bailedAfter === undefined && (record.outcome === 'fail' || record.outcome === 'error')) bailedAfter = check.id;
     progress.onCheckEnd?.(record);
     return record;
@@ -125,6 +168,7 @@ export async function runChecks(
           return pre ? { id, outcome: (await schedule(pre)).outcome } : { id, outcome: undefined };
         }),
       );
+      if (interruption !== undefined && prerequisites.some((p) => notRun.has(p.id))) return finish(check, notRunResult(check, false), 0, 0);
       const unmet = prerequisites.find((p) => p.outcome !== 'pass');
       if (unmet) {
         const why = unmet.outcome === undefined ? 'is not a known check' : `ended ${unmet.outcome}`;
@@ -132,13 +176,14 @@ export async function runChecks(
       }
       const release = await slots.acquire();
       try {
+        if (interruption !== undefined) return finish(check, notRunResult(check, false), 0, 0);
         if (bailedAfter !== undefined) {
           return finish(check, { outcome: 'blocked', message: `not run: --bail stopped the run after ${bailedAfter} did not pass` }, 0, 0);
         }
         progress.onCheckStart?.(check);
         const began = performance.now();
-        const { result, sessions } = await runOne(check, target, options);
-        return finish(check, result, sessions, performance.now() - began);
+        const { result, sessions, cutOff } = await runOne(check, target, options, stop.signal);
+        return finish(check, cutOff ? notRunResult(check, true) : result, sessions, performance.now() - began);
       } finally {
         release();
       }
@@ -150,6 +195,7 @@ export async function runChecks(
   for (const check of [...ordered, ...selection.checks.filter((c) => cyclic.has(c.id))]) schedule(check);
   const byId = new Map<string, CheckRecord>();
   for (const [id, task] of settled) byId.set(id, await task);
+  options.signal?.removeEventListener('abort', interrupt);
   const records = selection.checks.map((c) => byId.get(c.id)!);
   const result: RunResult = {
     selection,
@@ -159,56 +205,77 @@ export async function runChecks(
     duration_ms: Math.round(performance.now() - t0),
   };
   if (bailedAfter !== undefined) result.bailedAfter = bailedAfter;
+  if (interruption !== undefined) result.interrupted = { ...interruption, notRun: selection.checks.filter((c) => notRun.has(c.id)).map((c) => c.id) };
   return result;
 }
 
-class CheckTimeout extends Error {}
+/** The name an abort reason gives the interruption: "SIGINT", an Error's message, or "abort". */
+export function interruptionName(reason: unknown): string {
+  if (typeof reason === 'string' && reason.trim() !== '') return reason;
+  if (reason instanceof Error && reason.name !== 'AbortError' && reason.message !== '') return reason.message;
+  return 'abort';
+}
 
-/** One check in its own scope; the scope is always ended, closing every session. */
-async function runOne(check: Check, target: RunTarget, options: RunOptions): Promise<{ result: CheckResult; sessions: number }> {
+class CheckTimeout extends Error {}
+class CheckCutOff extends Error {}
+
+/** One check in its own scope; the scope is always ended, closing every session. When `stop`
+ *  fires first the check is cut off: its scope ends at once (pending operations are abandoned). */
+async function runOne(check: Check, target: RunTarget, options: RunOptions, stop: AbortSignal): Promise<{ result: CheckResult; sessions: number; cutOff: boolean }> {
   const scope = openCheckScope({
     adapter: target.adapter,
     description: target.description,
     seed: options.seed,
     maxConcurrency: options.maxConcurrency,
     operationTimeoutMs: options.operationTimeoutMs,
+    ...(options.propertyCases === undefined ? {} : { propertyCases: options.propertyCases }),
+    ...(options.counterexampleDir === undefined ? {} : { counterexampleDir: options.counterexampleDir }),
   });
   let returned: unknown;
   let thrown: { value: unknown } | undefined;
   let timer: NodeJS.Timeout | undefined;
+  let onStop: (() => void) | undefined;
   try {
     const running = Promise.resolve().then(() => check.run(scope.context));
     running.catch(() => undefined);
     const deadline = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new CheckTimeout()), options.checkTimeoutMs);
     });
-    returned = await Promise.race([running, deadline]);
+    const cut = new Promise<never>((_, reject) => {
+      onStop = () => reject(new CheckCutOff());
+      if (stop.aborted) onStop();
+      else stop.addEventListener('abort', onStop, { once: true });
+    });
+    cut.catch(() => undefined);
+    returned = await Promise.race([running, deadline, cut]);
   } catch (e) {
     thrown = { value: e };
   } finally {
     clearTimeout(timer);
+    if (onStop) stop.removeEventListener('abort', onStop);
   }
   const checkFaults = [...scope.faults];
   const closeFaults = await scope.end();
   const faults = [...checkFaults, ...closeFaults];
   const sessions = scope.sessionsOpened();
+  if (thrown?.value instanceof CheckCutOff) return { sessions, cutOff: true, result: { outcome: 'blocked', message: 'cut off' } };
 
   const faultEvidence = { adapter_faults: faults.map((f) => f.message) };
   if (thrown?.value instanceof CheckTimeout) {
     const hint = checkFaults.length > 0 ? `; first adapter fault: ${checkFaults[0]!.message}` : '';
-    return { sessions, result: { outcome: 'error', message: `the check did not finish within ${options.checkTimeoutMs} ms (check timeout)${hint}`, evidence: faultEvidence } };
+    return { sessions, cutOff: false, result: { outcome: 'error', message: `the check did not finish within ${options.checkTimeoutMs} ms (check timeout)${hint}`, evidence: faultEvidence } };
   }
   if (faults.length > 0) {
     const more = faults.length > 1 ? ` (and ${faults.length - 1} more adapter fault(s))` : '';
-    return { sessions, result: { outcome: 'error', message: `adapter fault: ${faults[0]!.message}${more}`, evidence: faultEvidence } };
+    return { sessions, cutOff: false, result: { outcome: 'error', message: `adapter fault: ${faults[0]!.message}${more}`, evidence: faultEvidence } };
   }
-  if (thrown) return { sessions, result: { outcome: 'error', message: `the check itself failed to run: ${describeThrown(thrown.value)}` } };
+  if (thrown) return { sessions, cutOff: false, result: { outcome: 'error', message: `the check itself failed to run: ${describeThrown(thrown.value)}` } };
   const shape = checkResultShape(returned);
-  if (!shape.ok) return { sessions, result: { outcome: 'error', message: shape.problem } };
-  return { sessions, result: shape.result };
+  if (!shape.ok) return { sessions, cutOff: false, result: { outcome: 'error', message: shape.problem } };
+  return { sessions, cutOff: false, result: shape.result };
 }
 
-function toRecord(check: Check, result: CheckResult, sessions: number, ms: number, target: RunTarget, seed: number, catalogue: Catalogue): CheckRecord {
+function toRecord(check: Check, result: CheckResult, sessions: number, ms: number, target: RunTarget, options: RunOptions, catalogue: Catalogue): CheckRecord {
   const record: CheckRecord = {
     id: check.id,
     title: check.title,
@@ -227,7 +294,12 @@ function toRecord(check: Check, result: CheckResult, sessions: number, ms: numbe
   if (result.evidence !== undefined) record.evidence = jsonSafe(result.evidence) as Record<string, unknown>;
   if (result.counterexample !== undefined) record.counterexample = result.counterexample;
   if (result.outcome !== 'pass') {
-    record.replay = replayCommands(check, target.spec === undefined ? { seed } : { adapterSpec: target.spec, seed });
+    record.replay = replayCommands(check, {
+      seed: options.seed,
+      ...(target.spec === undefined ? {} : { adapterSpec: target.spec }),
+      ...(options.propertyCases === undefined ? {} : { propertyCases: options.propertyCases }),
+      ...(result.counterexample === undefined ? {} : { counterexample: result.counterexample }),
+    });
   }
   return record;
 }

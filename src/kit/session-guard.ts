@@ -2,9 +2,22 @@
 // throw (of anything), a hang past the operation timeout, or a return of the wrong shape
 // becomes an AdapterFault naming the operation. Faults are also recorded on the guard, so a
 // check that swallows one still ends `error`: adapter trouble is never graded as a rule.
+// Nothing the adapter hands back is trusted: results are copied to plain data before they are
+// judged (a getter or a Proxy cannot throw in a check, or answer differently the second time),
+// lists longer than MAX_LIST_ITEMS are refused before anything is copied, and reading a thrown
+// value can never throw again (test/chaos/corpus.ts holds the misbehaviours this survives).
 
 import type { Capabilities, Session } from '../adapter/contract.js';
 import { describeThrown, summarise } from '../adapter/load.js';
+import { copyValue } from '../mplp/copy.js';
+
+/**
+ * The most items one list in an adapter's answer may hold (events(), graph() nodes or edges,
+ * module names, artifacts, snapshots…); a longer one is an adapter fault, refused before it is
+ * copied or judged. Checks build small scenarios: ten thousand times the events any of them
+ * sees. Documented in docs/adapter.md.
+ */
+export const MAX_LIST_ITEMS = 100_000;
 
 export class AdapterFault extends Error {
   override name = 'AdapterFault';
@@ -22,6 +35,8 @@ export interface OperationGuard {
   /** Aborts when the check is over: pending and later operations are abandoned. */
   signal: AbortSignal;
   faults: AdapterFault[];
+  /** Called with each fault recorded (the check scope ends the check at the first). */
+  onFault?(fault: AdapterFault): void;
 }
 
 /** Returns a problem sentence, or undefined when the value has the right shape. */
@@ -124,6 +139,14 @@ function memberAt(raw: Record<string, unknown>, path: string): unknown {
 
 /** Problems that make `raw` unusable as a Session for an adapter with these capabilities. */
 export function sessionShapeProblems(raw: unknown, caps: Capabilities): string[] {
+  try {
+    return shapeProblemsOf(raw, caps);
+  } catch (e) {
+    return [`createSession() returned a session that cannot be read (${describeThrown(e)})`];
+  }
+}
+
+function shapeProblemsOf(raw: unknown, caps: Capabilities): string[] {
   if (!isObject(raw)) return [`createSession() returned ${summarise(raw)}, not a Session object`];
   const problems = REQUIRED_OPS.filter((op) => typeof raw[op] !== 'function').map((op) => `the session has no ${op}() method`);
   for (const rule of CAPABILITY_MEMBERS) {
@@ -135,7 +158,7 @@ export function sessionShapeProblems(raw: unknown, caps: Capabilities): string[]
   return problems;
 }
 
-/** Copies plain data so neither side can mutate the other's objects; functions pass through. */
+/** Copies the kit's arguments so the adapter cannot mutate the check's objects; functions (modules) pass through. */
 function copy<T>(value: T): T {
   try {
     return structuredClone(value);
@@ -156,17 +179,15 @@ interface Crossing {
 export function guardOperation<T>(guard: OperationGuard, operation: string, invoke: () => unknown, shape: ShapeRule = anything, crossing: Crossing = {}): Promise<T> {
   const run = async (): Promise<T> => {
     if (guard.signal.aborted) throw new AdapterFault(operation, 'was called after the check ended');
-    let value: unknown;
-    try {
-      value = await settleWithin(invoke, guard.timeoutMs, guard.signal);
-    } catch (e) {
-      if (crossing.ownError?.(e)) throw e;
-      if (e instanceof Deadline) throw record(guard, new AdapterFault(operation, e.message));
-      throw record(guard, new AdapterFault(operation, describeThrown(e).replace(/^(?!threw)/, 'threw: ')));
+    const settled = await settleWithin(invoke, guard.timeoutMs, guard.signal);
+    if (settled.kind === 'overdue') throw recordFault(guard, new AdapterFault(operation, settled.problem));
+    if (settled.kind === 'threw') {
+      if (crossing.ownError?.(settled.error)) throw settled.error;
+      throw recordFault(guard, new AdapterFault(operation, describeThrown(settled.error).replace(/^(?!threw)/, 'threw: ')));
     }
-    const problem = shape(value);
-    if (problem !== undefined) throw record(guard, new AdapterFault(operation, problem));
-    return (crossing.byReference ? value : copy(value)) as T;
+    const crossed = cross(settled.value, shape, crossing);
+    if (crossed.problem !== undefined) throw recordFault(guard, new AdapterFault(operation, crossed.problem));
+    return crossed.value as T;
   };
   const promise = run();
   // A check that never awaits an operation must not crash the process with an unhandled rejection.
@@ -174,30 +195,70 @@ export function guardOperation<T>(guard: OperationGuard, operation: string, invo
   return promise;
 }
 
-function record(guard: OperationGuard, fault: AdapterFault): AdapterFault {
-  if (!guard.signal.aborted) guard.faults.push(fault);
+/**
+ * A result as the check will see it: lists within MAX_LIST_ITEMS, copied to plain data (unless
+ * it crosses by reference), and of the operation's shape. The shape is judged on the copy, so
+ * what was judged is what the check gets.
+ */
+function cross(value: unknown, shape: ShapeRule, crossing: Crossing): { value: unknown; problem?: undefined } | { problem: string } {
+  let data: unknown;
+  try {
+    const tooLong = oversizedList(value);
+    if (tooLong !== undefined) return { problem: tooLong };
+    data = crossing.byReference ? value : copyValue(value);
+  } catch (e) {
+    return { problem: `returned a value that is not plain data (${describeThrown(e)})` };
+  }
+  const problem = shape(data);
+  return problem === undefined ? { value: data } : { problem };
+}
+
+/** The result, or one of its fields, is a list longer than MAX_LIST_ITEMS (checked before anything is copied). */
+function oversizedList(value: unknown): string | undefined {
+  const tooLong = (v: unknown) => Array.isArray(v) && v.length > MAX_LIST_ITEMS;
+  const limit = `more than the kit's limit of ${MAX_LIST_ITEMS} per list`;
+  if (tooLong(value)) return `returned ${(value as unknown[]).length} items, ${limit}`;
+  if (!isObject(value)) return undefined;
+  for (const key of Object.keys(value)) {
+    const field = value[key];
+    if (tooLong(field)) return `returned ${(field as unknown[]).length} items in "${key}", ${limit}`;
+  }
+  return undefined;
+}
+
+/** Keeps a fault on the guard (unless the check is already over); returns it to be thrown. */
+export function recordFault(guard: OperationGuard, fault: AdapterFault): AdapterFault {
+  if (!guard.signal.aborted) {
+    guard.faults.push(fault);
+    guard.onFault?.(fault);
+  }
   return fault;
 }
 
-class Deadline extends Error {}
+/** How an operation ended: what it resolved to, what it threw (anything at all), or not in time. */
+type Settled = { kind: 'value'; value: unknown } | { kind: 'threw'; error: unknown } | { kind: 'overdue'; problem: string };
 
-function settleWithin(invoke: () => unknown, ms: number, signal: AbortSignal): Promise<unknown> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => finish(() => reject(new Deadline(`did not settle within ${ms} ms (operation timeout)`))), ms);
-    const onAbort = () => finish(() => reject(new Deadline('was abandoned: the check ended before it settled')));
-    const finish = (settle: () => void) => {
+function settleWithin(invoke: () => unknown, ms: number, signal: AbortSignal): Promise<Settled> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => finish({ kind: 'overdue', problem: `did not settle within ${ms} ms (operation timeout)` }), ms);
+    const onAbort = () => finish({ kind: 'overdue', problem: 'was abandoned: the check ended before it settled' });
+    let done = false;
+    const finish = (settled: Settled) => {
+      if (done) return;
+      done = true;
       clearTimeout(timer);
       signal.removeEventListener('abort', onAbort);
-      settle();
+      resolve(settled);
     };
     signal.addEventListener('abort', onAbort, { once: true });
     try {
+      // Promise.resolve reads a returned value's `then`; a getter or a Proxy that throws there rejects it.
       Promise.resolve(invoke()).then(
-        (v) => finish(() => resolve(v)),
-        (e) => finish(() => reject(e)),
+        (value) => finish({ kind: 'value', value }),
+        (error: unknown) => finish({ kind: 'threw', error }),
       );
-    } catch (e) {
-      finish(() => reject(e));
+    } catch (error) {
+      finish({ kind: 'threw', error });
     }
   });
 }

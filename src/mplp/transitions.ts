@@ -181,11 +181,23 @@ export type Classification =
   | { kind: 'unknown-status' };
 
 /** Classifies from → to for an object; every pair gets exactly one answer. */
+const ROW_INDEX = new Map<LifecycleObject, Map<string, TransitionRow>>();
+
+/** Rows by from and to: classify runs on every status change and every graded event. */
+function rowIndex(object: LifecycleObject): Map<string, TransitionRow> {
+  let index = ROW_INDEX.get(object);
+  if (!index) {
+    index = new Map(LIFECYCLE_TABLES[object].rows.map((r) => [`${r.from}\u0000${r.to}`, r]));
+    ROW_INDEX.set(object, index);
+  }
+  return index;
+}
+
 export function classify(object: LifecycleObject, from: string, to: string): Classification {
   const table = LIFECYCLE_TABLES[object];
   if (!table.statuses.includes(from) || !table.statuses.includes(to)) return { kind: 'unknown-status' };
   if (from === to) return { kind: 'same' };
-  const row = table.rows.find((r) => r.from === from && r.to === to);
+  const row = rowIndex(object).get(`${from}\u0000${to}`);
   if (table.terminal.includes(from)) {
     return { kind: 'terminal', row: { from, to, class: 'R', rule: `${from} is terminal for ${object} (L2@old §6.1 rule 4)` } };
   }

@@ -9,9 +9,11 @@ import fc from 'fast-check';
 import { isDeepStrictEqual } from 'node:util';
 import type { DriftReport, ReconcileResult } from '../../src/adapter/contract.js';
 import type { CheckContext } from '../../src/kit/check.js';
+import { propertyCases } from '../../src/generate/index.js';
 import { defineCheck, findings, type Violation } from '../lib/verdict.js';
 import { accepted, comparable, edited, editFiles, expectedEntries, hashesOf, readFiles, trackedHashes, trackedWorkspace, type Edits, type Files } from './support.js';
 
+/** Default cases: each builds and scans real workspaces, so fewer than the plan properties. */
 const RUNS = 6;
 
 const text = fc.array(fc.stringMatching(/^[a-z ]{0,12}$/), { minLength: 1, maxLength: 4 }).map((lines) => `${lines.join('\n')}\n`);
@@ -45,7 +47,7 @@ async function holds(ctx: CheckContext, requirement: string, what: string, arb: 
       found = await body(value as never, run++);
       return found === undefined;
     }),
-    { numRuns: RUNS, seed: ctx.seed, endOnFailure: true },
+    { numRuns: propertyCases(ctx, RUNS), seed: ctx.seed, endOnFailure: true },
   );
   if (!result.failed) return [];
   // A throw inside the property (a refused setup, an adapter fault) ends the check as it is.
@@ -68,7 +70,7 @@ const scanEqualsEdits = defineCheck({
       const seen = comparable(report.entries);
       return isDeepStrictEqual(seen, expected) ? undefined : { requirement: REQ, message: 'the scan report differs from the edits made to the workspace', expected, seen: { files, edits, entries: report.entries } };
     });
-    return findings(violations, `${RUNS} random workspaces and edit scripts: every scan reported exactly the edits`);
+    return findings(violations, `${propertyCases(ctx, RUNS)} random workspaces and edit scripts: every scan reported exactly the edits`);
   },
 });
 
@@ -93,7 +95,7 @@ const reconcileConverges = defineCheck({
       if (left.length === 0 && isDeepStrictEqual(onDisk, promised.files) && isDeepStrictEqual(psg, promised.psg)) return undefined;
       return { requirement: REQ, message: `after ${strategy} the workspace and the PSG do not agree on the promised content (or a scan still finds drift)`, expected: { drift: [], ...promised }, seen: { drift: left, files: onDisk, psg, setup: { files, edits } } };
     });
-    return findings(violations, `${RUNS} random workspaces and edit scripts: psg-wins and fs-wins always converged`);
+    return findings(violations, `${propertyCases(ctx, RUNS)} random workspaces and edit scripts: psg-wins and fs-wins always converged`);
   },
 });
 

@@ -4,6 +4,7 @@
 // protocol schema. What to do when the other side breaks the protocol is the owner's
 // decision (the host stops the process, the server logs and answers an error).
 
+import { describeThrown, isInstance } from '../values.js';
 import { clip, messageProblem, RPC_ERROR, RpcError, type RpcId, type RpcMessage, type RpcRequest } from './protocol.js';
 
 export type RequestHandler = (params: Record<string, unknown>) => unknown;
@@ -136,13 +137,18 @@ export class RpcPeer {
     } catch (e) {
       answer = Promise.reject(e);
     }
-    answer.then(
+    const fail = (e: unknown) => {
+      const error = isInstance(e, RpcError) ? e : new RpcError(RPC_ERROR.operationFailed, errorText(e));
+      this.write({ jsonrpc: '2.0', id: request.id, error: { code: error.code, message: error.message, ...(error.data === undefined ? {} : { data: error.data }) } });
+    };
+    answer
+      .then(
         (result) => this.write({ jsonrpc: '2.0', id: request.id, result: result === undefined ? null : result }),
-        (e: unknown) => {
-          const error = e instanceof RpcError ? e : new RpcError(RPC_ERROR.operationFailed, errorText(e));
-          this.write({ jsonrpc: '2.0', id: request.id, error: { code: error.code, message: error.message, ...(error.data === undefined ? {} : { data: error.data }) } });
-        },
-      );
+        (e: unknown) => fail(e),
+      )
+      // What cannot be written as JSON (a Proxy, a cycle, a BigInt) is answered as an internal error.
+      .catch((e: unknown) => fail(new RpcError(RPC_ERROR.internalError, `${this.options.selfName} could not send its answer to ${request.method} as JSON: ${describeThrown(e)}`)))
+      .catch(() => undefined);
   }
 
   private answer(response: Exclude<RpcMessage, RpcRequest>, line: string, lineNumber: number): void {
@@ -181,7 +187,15 @@ export class RpcPeer {
   }
 }
 
-/** The text of anything a handler threw. */
+/** The text of anything a handler threw: an Error's message, a string as it is, anything else described. */
 function errorText(e: unknown): string {
-  return e instanceof Error ? e.message || e.name : typeof e === 'string' ? e : `a non-Error value ${String(JSON.stringify(e) ?? e)}`;
+  if (typeof e === 'string') return e;
+  if (isInstance(e, Error)) {
+    try {
+      return String(e.message || e.name);
+    } catch {
+      // A getter threw: describe it below.
+    }
+  }
+  return describeThrown(e);
 }

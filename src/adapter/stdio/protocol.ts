@@ -8,6 +8,9 @@ import { formatErrors, validateWithSchemaFile, type SchemaError } from '../../mp
 export const PROTOCOL_VERSION = '1.0';
 export const PROTOCOL_SCHEMA = 'adapter-protocol.schema.json';
 
+/** The longest line either side reads (128 Mi characters); a longer one breaks the protocol. */
+export const MAX_LINE_CHARS = 128 * 1024 * 1024;
+
 /** Error codes: JSON-RPC's own, then the protocol's. */
 export const RPC_ERROR = {
   parseError: -32700,

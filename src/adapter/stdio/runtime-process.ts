@@ -9,7 +9,7 @@ import { execa, type ResultPromise } from 'execa';
 import type { LaunchSpec } from './launch.js';
 import { readLines } from './lines.js';
 import { RpcPeer, type ProtocolViolation, type Reply, type RequestHandler } from './peer.js';
-import { clip, compatibleVersion, PROTOCOL_VERSION, type DescribeResult } from './protocol.js';
+import { clip, compatibleVersion, MAX_LINE_CHARS, PROTOCOL_VERSION, type DescribeResult } from './protocol.js';
 
 const kit = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { name: string; version: string };
 
@@ -55,6 +55,7 @@ export class RuntimeProcess {
     child.stdin.on('error', () => undefined);
     readLines(child.stdout, {
       line: (text, n) => this.peer.receive(text, n),
+      tooLong: (n, start) => this.brokeProtocol({ lineNumber: n, line: start, problem: `is longer than the kit's limit of ${MAX_LINE_CHARS} characters` }),
       // Stdout usually closes because the process is exiting: prefer the exit's own reason.
       end: () => void Promise.race([this.exited, delay(STDOUT_CLOSE_GRACE_MS, undefined, { ref: false })]).then(() => this.end('closed its stdout')),
     });

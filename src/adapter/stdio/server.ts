@@ -6,10 +6,10 @@
 
 import type { Readable, Writable } from 'node:stream';
 import type { Adapter, ModuleResult, Session, SessionEnv } from '../contract.js';
-import { describeThrown } from '../load.js';
+import { describeThrown, isInstance } from '../values.js';
 import { readLines } from './lines.js';
 import { RpcPeer, type RequestHandler } from './peer.js';
-import { compatibleVersion, FORWARDED_OPERATIONS, OPTIONAL_SESSION_METHODS, PROTOCOL_VERSION, RPC_ERROR, RpcError, type OptionalSessionMethod } from './protocol.js';
+import { compatibleVersion, FORWARDED_OPERATIONS, MAX_LINE_CHARS, OPTIONAL_SESSION_METHODS, PROTOCOL_VERSION, RPC_ERROR, RpcError, type OptionalSessionMethod } from './protocol.js';
 
 export interface ServeOptions {
   input?: Readable;
@@ -50,7 +50,7 @@ export function serveAdapter(adapter: Adapter, options: ServeOptions = {}): Prom
       try {
         return await fn(s, p);
       } catch (e) {
-        if (e instanceof RpcError) throw e;
+        if (isInstance(e, RpcError)) throw e;
         throw new RpcError(RPC_ERROR.operationFailed, describeThrown(e));
       }
     };
@@ -137,6 +137,7 @@ export function serveAdapter(adapter: Adapter, options: ServeOptions = {}): Prom
   return new Promise((resolve) => {
     readLines(input, {
       line: (text, n) => peer.receive(text, n),
+      tooLong: (n) => log(`mplp stdio server: stdin line ${n} is longer than ${MAX_LINE_CHARS} characters; ignored`),
       end: () => {
         peer.close('the kit closed the connection');
         void shutDown(adapter, sessions, log).then(resolve);

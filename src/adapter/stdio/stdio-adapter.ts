@@ -63,6 +63,14 @@ export class StdioAdapter implements Adapter {
     }
   }
 
+  /**
+   * Extra time the next createSession may take because the runtime process must be (re)started
+   * first (it died, or was never started): the launch's startup limit; 0 while one is running.
+   */
+  get startupAllowanceMs(): number {
+    return this.current?.alive ? 0 : this.launch.startupTimeoutMs;
+  }
+
   /** Stops the runtime process; later calls fail. */
   async dispose(): Promise<void> {
     this.disposed = true;

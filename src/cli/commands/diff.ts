@@ -43,6 +43,9 @@ async function execute(parsed: Parsed, output: Output): Promise<number> {
   if (oldFile === undefined || newFile === undefined) throw usageError('diff: expects two report.json files: mplp-conformance diff OLD NEW');
   const format = choiceOption('format', stringOption(parsed.values['format']), FORMATS) ?? 'pretty';
   const [oldReport, newReport] = [await readReport(oldFile), await readReport(newFile)];
+  for (const [file, report] of [[oldFile, oldReport], [newFile, newReport]] as const) {
+    if (report.incomplete) output.err(`diff: warning: ${file} is INCOMPLETE (interrupted by ${report.incomplete.signal}; ${report.incomplete.checks_not_run} check(s) not run): its verdicts are not valid`);
+  }
   const diff = diffReports(oldReport, newReport);
   output.out(format === 'json' ? `${JSON.stringify(diff, null, 2)}\n` : renderDiff(diff, newReport));
   return diff.regression ? EXIT.nonConformant : EXIT.conformant;

@@ -1,13 +1,13 @@
 // `mplp-conformance run`: grade an adapter against the catalogue and write the reports.
 
 import { randomInt } from 'node:crypto';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { describeThrown } from '../../adapter/load.js';
 import { BaselineError, DEFAULT_BASELINE_FILE, openBaseline, renderJudgement, settleBaseline, type Baseline } from '../../kit/baseline/index.js';
 import type { Catalogue } from '../../kit/catalogue.js';
 import type { Check } from '../../kit/check.js';
 import { runConformance } from '../../kit/conformance.js';
-import type { Report } from '../../kit/report/build.js';
+import { makeRunId, type Report } from '../../kit/report/build.js';
 import { githubAnnotations } from '../../kit/report/annotations.js';
 import { writeReport } from '../../kit/report/write.js';
 import { DEFAULT_RUN_OPTIONS, type RunOptions } from '../../kit/runner.js';
@@ -16,6 +16,7 @@ import { choiceOption, intOption, listOption, stringOption, type Parsed } from '
 import type { Command, FlagSpec } from '../command.js';
 import { baselineExitCode, EXIT, runExitCode, usageError } from '../exit-codes.js';
 import type { Output } from '../output.js';
+import { onInterrupt, SIGNAL_EXIT } from '../interrupt.js';
 import { FORMATS, progressLine, renderRun } from '../run-console.js';
 import { watchRuns } from '../watch.js';
 import { disposeTarget, kitPaths, loadCatalogueOrFail, loadChecksOrFail, loadTargetOrFail, VSL_FLAG } from '../setup.js';
@@ -49,6 +50,12 @@ export function readSeed(values: Parsed['values']): number {
   return intOption('seed', stringOption(values['seed']), 0, MAX_SEED) ?? randomInt(0, 2 ** 31);
 }
 
+/** --cases: generated cases per property check. */
+function optionalCases(values: Parsed['values']): { propertyCases?: number } {
+  const cases = intOption('cases', stringOption(values['cases']), 1, 1_000_000);
+  return cases === undefined ? {} : { propertyCases: cases };
+}
+
 function readRunOptions(values: Parsed['values']): RunOptions & { runs: number } {
   return {
     level: choiceOption('level', stringOption(values['level']), LEVELS) ?? 'full',
@@ -59,6 +66,7 @@ function readRunOptions(values: Parsed['values']): RunOptions & { runs: number }
     maxConcurrency: intOption('max-concurrency', stringOption(values['max-concurrency']), 1, 1024) ?? DEFAULT_RUN_OPTIONS.maxConcurrency,
     bail: values['bail'] === true,
     runs: intOption('runs', stringOption(values['runs']), 1, 1000) ?? 1,
+    ...optionalCases(values),
   };
 }
 
@@ -93,41 +101,57 @@ async function execute(parsed: Parsed, output: Output): Promise<number> {
   const { unmatched, checks: selected } = selectChecks(checks, catalogue, options);
   if (unmatched.length > 0) throw usageError(`--only ${unmatched.join(',')} matches no area, requirement or check at level ${options.level} (see mplp-conformance list)`);
   let baseline = await baselineOrFail(values, catalogue, checks);
-  const target = await loadTargetOrFail(spec, options.operationTimeoutMs, stringOption(values['vsl']));
-  if (format === 'pretty') output.err(`seed ${options.seed}`);
-
-  const reports: Report[] = [];
-  let exitCode: number = EXIT.conformant;
+  // From here on a child process may exist: SIGINT/SIGTERM interrupt the run instead of killing
+  // the kit, so the report so far is written and the adapter disposed (src/cli/interrupt.ts).
+  const interrupt = onInterrupt(output);
   try {
-    for (let i = 0; i < runs; i++) {
-      const progress = progressLine(output, selected.length, format === 'pretty');
-      const { report } = await runConformance({ target, checks, catalogue, options, progress });
-      progress.done();
-      // The CI verdict rides along in report.json; the conformance verdict is untouched.
-      const settled = baseline ? await settleBaseline(report, baseline, { allowStale: values['allow-stale'] === true, update: values['update-baseline'] === true }) : undefined;
-      if (settled) {
-        Object.assign(report, { baseline: settled.judgement });
-        baseline = settled.baseline;
+    const target = await loadTargetOrFail(spec, options.operationTimeoutMs, stringOption(values['vsl']));
+    if (format === 'pretty') output.err(`seed ${options.seed}`);
+
+    const reports: Report[] = [];
+    let exitCode: number = EXIT.conformant;
+    try {
+      for (let i = 0; i < runs; i++) {
+        const progress = progressLine(output, selected.length, format === 'pretty');
+        // Chosen up front so counterexamples written during the run land in its report folder.
+        const runId = makeRunId(new Date().toISOString(), options.seed);
+        const runOptions = { ...options, runId, counterexampleDir: join(reportDir, runId, 'counterexamples'), signal: interrupt.signal };
+        const { report } = await runConformance({ target, checks, catalogue, options: runOptions, progress });
+        progress.done();
+        // The CI verdict rides along in report.json; the conformance verdict is untouched. An
+        // interrupted run is judged against nothing (and never rewrites the baseline).
+        const settled = baseline && !report.incomplete ? await settleBaseline(report, baseline, { allowStale: values['allow-stale'] === true, update: values['update-baseline'] === true }) : undefined;
+        if (settled) {
+          Object.assign(report, { baseline: settled.judgement });
+          baseline = settled.baseline;
+        }
+        const written = await writeReport(report, reportDir).catch((e: unknown) => {
+          throw usageError(`cannot write the report under ${reportDir}: ${describeThrown(e)}`);
+        });
+        for (const problem of written.schemaProblems) output.err(`warning: report.json does not match schemas/report.schema.json: ${problem}`);
+        output.out(renderRun(format, report, written));
+        const aside = (text: string, onStdout: boolean) => (onStdout ? output.out(text) : output.err(text));
+        if (format === 'pretty') output.out(`html:   ${written.files.html}\nbadge:  ${written.files.badge}`);
+        if (settled) aside(renderJudgement(settled.judgement), format === 'pretty');
+        if (baseline && report.incomplete) output.err(`baseline ${baseline.file}: not judged (nor updated): the run was interrupted`);
+        // Workflow commands; stdout stays pure JSON with --format json (the runner reads stderr too).
+        if (process.env['GITHUB_ACTIONS'] === 'true') for (const line of await githubAnnotations(report)) aside(line, format !== 'json');
+        reports.push(report);
+        exitCode = Math.max(exitCode, settled ? baselineExitCode(report, settled.judgement) : runExitCode(report));
+        if (report.incomplete) break;
       }
-      const written = await writeReport(report, reportDir).catch((e: unknown) => {
-        throw usageError(`cannot write the report under ${reportDir}: ${describeThrown(e)}`);
-      });
-      for (const problem of written.schemaProblems) output.err(`warning: report.json does not match schemas/report.schema.json: ${problem}`);
-      output.out(renderRun(format, report, written));
-      const aside = (text: string, onStdout: boolean) => (onStdout ? output.out(text) : output.err(text));
-      if (format === 'pretty') output.out(`html:   ${written.files.html}\nbadge:  ${written.files.badge}`);
-      if (settled) aside(renderJudgement(settled.judgement), format === 'pretty');
-      // Workflow commands; stdout stays pure JSON with --format json (the runner reads stderr too).
-      if (process.env['GITHUB_ACTIONS'] === 'true') for (const line of await githubAnnotations(report)) aside(line, format !== 'json');
-      reports.push(report);
-      exitCode = Math.max(exitCode, settled ? baselineExitCode(report, settled.judgement) : runExitCode(report));
+    } finally {
+      const disposeProblem = await disposeTarget(target, options.operationTimeoutMs);
+      if (disposeProblem) output.err(`warning: ${disposeProblem}`);
     }
+    const signal = interrupt.received();
+    // Interrupted: 130 (SIGINT) or 143 (SIGTERM), whatever the checks that did run found.
+    if (signal !== undefined) return SIGNAL_EXIT[signal];
+    if (runs > 1) exitCode = Math.max(exitCode, reportRepeatability(reports, output));
+    return exitCode;
   } finally {
-    const disposeProblem = await disposeTarget(target, options.operationTimeoutMs);
-    if (disposeProblem) output.err(`warning: ${disposeProblem}`);
+    interrupt.dispose();
   }
-  if (runs > 1) exitCode = Math.max(exitCode, reportRepeatability(reports, output));
-  return exitCode;
 }
 
 /** With --runs N: the same seed must give the same verdicts; name the checks that flipped. */
@@ -156,6 +180,7 @@ export const runCommand: Command = {
     only: { type: 'string', multiple: true, value: '<area|id>', description: 'Run only an area, a requirement id (or prefix) or a check id (or prefix); repeatable or comma-separated.' },
     seed: { type: 'string', value: '<n>', description: 'Seed for everything randomised (default: random, printed).' },
     runs: { type: 'string', value: '<n>', description: 'Repeat the run n times with the same seed and compare verdicts (default 1).' },
+    cases: { type: 'string', value: '<n>', description: 'Generated cases per property check (default: 30 for plan properties, 6 for drift workspaces).' },
     timeout: TIMEOUT_FLAG,
     'check-timeout': { type: 'string', value: '<ms>', description: 'Limit for one whole check (default max(60000, 4 × --timeout)).' },
     concurrency: { type: 'string', value: '<n>', description: 'Checks run in parallel (default 1).' },
@@ -170,7 +195,8 @@ export const runCommand: Command = {
     ...KIT_FLAGS,
   },
   notes: [
-    'Exit codes: 0 conformant at the level; 1 non-conformant; 3 adapter/operational error (checks ended error and nothing failed, or the adapter failed while starting); 4 usage or configuration error.',
+    'Exit codes: 0 conformant at the level; 1 non-conformant; 3 adapter/operational error (checks ended error and nothing failed, or the adapter failed while starting); 4 usage or configuration error; 130 interrupted by SIGINT (Ctrl-C), 143 stopped by SIGTERM.',
+    'Interrupting (Ctrl-C or SIGTERM): no new check starts, the checks in flight are cut off and their sessions closed, the adapter is disposed (runtime processes are stopped) and the report so far is written, marked INCOMPLETE: the checks that did not finish end blocked ("not run: the run was interrupted"), no level is conformant and no baseline is judged. A second Ctrl-C exits at once (130) without writing the report.',
     'With --baseline: 0 nothing but baselined failures; 1 a failure not in the baseline; 2 a stale entry (its failure passes now; not with --allow-stale); 3 adapter/operational error; 4 an invalid, unknown-id, duplicate or expired entry.',
   ],
   execute,

@@ -3,9 +3,8 @@
 // duplicate ids, schema violations, ids that are neither a requirement nor a check, and
 // entries past their `expires` date or kit version.
 
-import { readFile } from 'node:fs/promises';
 import { formatProblem, type FlowProblem } from '../flows/errors.js';
-import { parseYamlSource, type YamlSource } from '../flows/source.js';
+import { parseYamlSource, readLimitedText, type YamlSource } from '../flows/source.js';
 import { validateWithSchemaFile } from '../../mplp/validate.js';
 
 export const DEFAULT_BASELINE_FILE = 'mplp-conformance.baseline.yaml';
@@ -54,14 +53,12 @@ export function todayUtc(now: Date = new Date()): string {
 
 /** Reads the file; `missingIsEmpty` turns a file that does not exist yet into an empty baseline. */
 export async function loadBaseline(file: string, context: BaselineContext, missingIsEmpty = false): Promise<Baseline> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (e) {
-    if (missingIsEmpty && (e as NodeJS.ErrnoException).code === 'ENOENT') return { file, entries: [] };
-    throw new BaselineError([{ file, message: `cannot read the baseline: ${(e as Error).message}` }]);
+  const read = await readLimitedText(file);
+  if (!read.ok) {
+    if (missingIsEmpty && read.cause?.code === 'ENOENT') return { file, entries: [] };
+    throw new BaselineError([read.cause ? { file, message: `cannot read the baseline: ${read.cause.message}` } : read.problem]);
   }
-  return parseBaseline(file, text, context);
+  return parseBaseline(file, read.text, context);
 }
 
 export function parseBaseline(file: string, text: string, context: BaselineContext): Baseline {

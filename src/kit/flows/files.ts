@@ -1,16 +1,18 @@
 // File references of a flow (`plan: { file: big-plan.json }`): relative paths that must stay
-// inside the flow's own folder, symlinks included, and hold one JSON or YAML object.
+// inside the flow's own folder, symlinks included, and hold one JSON or YAML object. They are
+// read with the same limits as flows (size, depth, tags, aliases: source.ts).
 
-import { readFile, realpath } from 'node:fs/promises';
+import { realpath } from 'node:fs/promises';
 import { dirname, extname, isAbsolute, relative, resolve, sep } from 'node:path';
-import { parse as parseYaml } from 'yaml';
+import { formatProblem } from './errors.js';
+import { parseJsonSource, parseYamlSource, readLimitedText, type ReadResult } from './source.js';
 
 export type FileRead = { ok: true; value: unknown; path: string } | { ok: false; message: string };
 
-const PARSERS: Readonly<Record<string, (text: string) => unknown>> = {
-  '.json': (text) => JSON.parse(text),
-  '.yaml': (text) => parseYaml(text),
-  '.yml': (text) => parseYaml(text),
+const PARSERS: Readonly<Record<string, (file: string, text: string) => ReadResult>> = {
+  '.json': parseJsonSource,
+  '.yaml': parseYamlSource,
+  '.yml': parseYamlSource,
 };
 
 function inside(folder: string, path: string): boolean {
@@ -34,11 +36,12 @@ export async function readFlowRelativeFile(flowFile: string, ref: string): Promi
   }
   const realFolder = await realpath(folder);
   if (!inside(realFolder, real)) return { ok: false, message: `file "${ref}" resolves outside the flow's folder (to ${real})` };
-  try {
-    const value = parse(await readFile(real, 'utf8'));
-    if (value === null || typeof value !== 'object' || Array.isArray(value)) return { ok: false, message: `file "${ref}" must hold one object` };
-    return { ok: true, value, path: real };
-  } catch (e) {
-    return { ok: false, message: `file "${ref}" cannot be parsed: ${(e as Error).message.split('\n')[0]}` };
-  }
+  const text = await readLimitedText(real);
+  if (!text.ok) return { ok: false, message: `file "${ref}": ${text.problem.message}` };
+  const parsed = parse(real, text.text);
+  // The problem names the referenced file and its line; the flow's own line is added by the caller.
+  if (!parsed.ok) return { ok: false, message: `file "${ref}" cannot be parsed: ${formatProblem(parsed.problem)}` };
+  const value = parsed.source.value;
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return { ok: false, message: `file "${ref}" must hold one object` };
+  return { ok: true, value, path: real };
 }

@@ -10,10 +10,12 @@ export interface Badge {
   color: string;
 }
 
-export function renderBadge(report: Pick<Report, 'levels' | 'verdict'>): Badge {
+export function renderBadge(report: Pick<Report, 'levels' | 'verdict' | 'incomplete'>): Badge {
   const verdictOf = (level: string) => report.levels.find((l) => l.level === level)?.verdict;
   const partial = report.verdict.partial ? ' (partial)' : '';
   const label = 'MPLP L3';
+  // An interrupted run states no level at all.
+  if (report.incomplete) return { schemaVersion: 1, label, message: `incomplete run (${report.incomplete.signal})`, color: 'lightgrey' };
   if (verdictOf('full') === 'conformant') return { schemaVersion: 1, label, message: `full conformant${partial}`, color: 'brightgreen' };
   if (verdictOf('core') === 'conformant') return { schemaVersion: 1, label, message: `core conformant${partial}`, color: 'yellowgreen' };
   if (verdictOf('core') === 'inconclusive') return { schemaVersion: 1, label, message: `inconclusive${partial}`, color: 'lightgrey' };

@@ -30,6 +30,8 @@ export interface Report {
     concurrency: number;
     max_concurrency: number;
     bail: boolean;
+    /** Generated cases per property check (--cases); null: each property's own default. */
+    property_cases?: number | null;
   };
   environment: { node: string; platform: string; arch: string; cpus: number };
   timing: { started_at: string; finished_at: string; duration_ms: number };
@@ -43,7 +45,24 @@ export interface Report {
   /** Catalogue requirements no check grades at all (a gap in the kit, not in the runtime). */
   untested: string[];
   bailed_after: string | null;
+  /** Set when the run was interrupted (Ctrl-C, SIGTERM, an aborted signal): the checks that did
+   *  not finish ended `blocked`, no level is `conformant`, and the verdict is not valid. */
+  incomplete?: ReportIncomplete | null;
   verdict_hash: string;
+}
+
+export interface ReportIncomplete {
+  /** What interrupted the run: "SIGINT", "SIGTERM", or the abort reason given to the kit API. */
+  signal: string;
+  /** When the interruption was seen (ISO 8601). */
+  at: string;
+  /** Checks that never started or were cut off (each ended `blocked`). */
+  checks_not_run: number;
+}
+
+/** The one sentence every renderer prints for an incomplete report. */
+export function incompleteText(incomplete: ReportIncomplete): string {
+  return `INCOMPLETE — interrupted by ${incomplete.signal}; verdict not valid (${incomplete.checks_not_run} check(s) not run)`;
 }
 
 export interface ReportInput {
@@ -74,11 +93,17 @@ export function makeRunId(startedAt: string, seed: number): string {
 export function buildReport(input: ReportInput): Report {
   const { run, catalogue, description, options } = input;
   const requirements = requirementVerdicts(catalogue, run.selection.requirements, run.records);
-  const levels = levelsFor(options.level).map((l) => levelVerdict(l, requirements, description.capabilities, run.selection.partial));
+  const interrupted = run.interrupted === undefined ? undefined : {
+    signal: run.interrupted.signal,
+    // Requirements a check that did not finish would have graded.
+    requirements: new Set(run.records.filter((r) => run.interrupted!.notRun.includes(r.id)).flatMap((r) => r.requirements)),
+  };
+  const levels = levelsFor(options.level).map((l) => levelVerdict(l, requirements, description.capabilities, run.selection.partial, interrupted));
+  const incomplete: ReportIncomplete | null = run.interrupted === undefined ? null : { signal: run.interrupted.signal, at: run.interrupted.at, checks_not_run: run.interrupted.notRun.length };
   const requested = levels.find((l) => l.level === options.level)!;
   return {
     report_version: REPORT_VERSION,
-    run_id: makeRunId(run.started_at, options.seed),
+    run_id: options.runId ?? makeRunId(run.started_at, options.seed),
     kit: { name: KIT.name, version: KIT.version, contract_version: CONTRACT_VERSION },
     spec: SPEC,
     adapter: {
@@ -97,6 +122,7 @@ export function buildReport(input: ReportInput): Report {
       concurrency: options.concurrency,
       max_concurrency: options.maxConcurrency,
       bail: options.bail,
+      property_cases: options.propertyCases ?? null,
     },
     environment: { node: process.version, platform: platform(), arch: arch(), cpus: cpus().length },
     timing: { started_at: run.started_at, finished_at: run.finished_at, duration_ms: run.duration_ms },
@@ -110,6 +136,8 @@ export function buildReport(input: ReportInput): Report {
     checks: run.records,
     untested: input.untested.filter((id) => run.selection.requirements.includes(id)),
     bailed_after: run.bailedAfter ?? null,
-    verdict_hash: verdictHash(run.records, requirements),
+    incomplete,
+    // An incomplete run never shares its hash with a complete one, whatever its outcomes.
+    verdict_hash: verdictHash(run.records, requirements, incomplete !== null),
   };
 }

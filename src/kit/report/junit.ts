@@ -2,7 +2,7 @@
 // ids and their level in the testcase name and properties.
 
 import type { JudgedReport } from '../baseline/judge.js';
-import type { Report } from './build.js';
+import { incompleteText, type Report } from './build.js';
 import type { CheckRecord } from '../runner.js';
 
 const INVALID_XML_CHARS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g;
@@ -65,10 +65,14 @@ export function renderJunit(report: Report): string {
     skipped: records.filter((r) => r.outcome === 'skipped' || r.outcome === 'blocked').length,
     time: seconds(records.reduce((sum, r) => sum + r.duration_ms, 0)),
   });
+  // An interrupted run says so on every suite, so no dashboard shows it as a normal result.
+  const incomplete = report.incomplete ? incompleteText(report.incomplete) : undefined;
+  const suiteProperties = incomplete === undefined ? [] : [`    <properties><property${attrs({ name: 'incomplete', value: incomplete })}/></properties>`];
   const suites = areas.map((area) => {
     const records = report.checks.filter((c) => c.area === area);
-    return [`  <testsuite${attrs({ name: area, ...tally(records), timestamp: report.timing.started_at })}>`, ...records.map((r) => testcase(r, report)), '  </testsuite>'].join('\n');
+    return [`  <testsuite${attrs({ name: area, ...tally(records), timestamp: report.timing.started_at })}>`, ...suiteProperties, ...records.map((r) => testcase(r, report)), '  </testsuite>'].join('\n');
   });
-  const root = `<testsuites${attrs({ name: `mplp-conformance ${report.adapter.name} ${report.adapter.version} (${report.options.level}: ${report.verdict.verdict})`, ...tally(report.checks) })}>`;
+  const verdict = incomplete ?? `${report.options.level}: ${report.verdict.verdict}`;
+  const root = `<testsuites${attrs({ name: `mplp-conformance ${report.adapter.name} ${report.adapter.version} (${verdict})`, ...tally(report.checks) })}>`;
   return ['<?xml version="1.0" encoding="UTF-8"?>', root, ...suites, '</testsuites>', ''].join('\n');
 }

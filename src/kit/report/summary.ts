@@ -1,6 +1,6 @@
 // summary.md: the verdict, the table per area, then every failure with its replay command.
 
-import type { Report } from './build.js';
+import { incompleteText, type Report } from './build.js';
 import { areaRows, countsText, inline, problemChecks } from './tally.js';
 
 const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
@@ -9,6 +9,9 @@ export function renderSummary(report: Report): string {
   const out: string[] = [];
   out.push(`# MPLP ${report.spec.version} ${report.spec.layer} conformance: ${report.adapter.name} ${report.adapter.version}`, '');
   out.push(`Run \`${report.run_id}\` · seed ${report.seed} · level ${report.options.level}${report.verdict.partial ? ` · partial (--only ${report.options.only.join(' ')})` : ''} · kit ${report.kit.version}`, '');
+  if (report.incomplete) {
+    out.push(`> **${incompleteText(report.incomplete)}.** The run was stopped at ${report.incomplete.at}; checks that did not finish ended \`blocked\` and no level can be judged. Run it again to completion.`, '');
+  }
   out.push('| Level | Verdict | Failures | Inconclusive | Warnings | Ungraded |', '|:--|:--|--:|--:|--:|--:|');
   for (const l of report.levels) {
     out.push(`| ${l.level} | **${l.verdict}** | ${l.failures.length} | ${l.inconclusive.length} | ${l.warnings.length} | ${l.ungraded.length} |`);

@@ -8,6 +8,7 @@
 //   full: core, plus every MUST requirement whose capabilities are claimed passes.
 //   SHOULD/MAY failures are warnings and never change a level verdict. Untested requirements
 //   and ones whose checks were all skipped are listed as ungraded, not counted.
+//   An interrupted run is never conformant at any level: what did not run is inconclusive.
 
 import type { Capabilities } from '../../adapter/contract.js';
 import type { Catalogue, Requirement } from '../catalogue.js';
@@ -92,7 +93,13 @@ export function levelsFor(level: ConformanceLevel): ConformanceLevel[] {
   return level === 'core' ? ['core'] : ['core', 'full'];
 }
 
-export function levelVerdict(level: ConformanceLevel, verdicts: readonly RequirementVerdict[], caps: Capabilities, partial: boolean): LevelVerdict {
+/** An interrupted run: its name ("SIGINT") and the requirements checks that did not finish grade. */
+export interface LevelInterruption {
+  signal: string;
+  requirements: ReadonlySet<string>;
+}
+
+export function levelVerdict(level: ConformanceLevel, verdicts: readonly RequirementVerdict[], caps: Capabilities, partial: boolean, interrupted?: LevelInterruption): LevelVerdict {
   const failures: LevelFinding[] = [];
   const inconclusive: LevelFinding[] = [];
   const warnings: LevelFinding[] = [];
@@ -112,9 +119,11 @@ export function levelVerdict(level: ConformanceLevel, verdicts: readonly Require
     }
     if (!v.core && level === 'core') continue;
     if (v.verdict === 'fail') failures.push({ requirement: v.id, reason: VERDICT_REASON.fail! });
+    else if (interrupted?.requirements.has(v.id)) inconclusive.push({ requirement: v.id, reason: `not fully graded: the run was interrupted (${interrupted.signal}) before its checks finished` });
     else if (v.verdict === 'error' || v.verdict === 'blocked') inconclusive.push({ requirement: v.id, reason: VERDICT_REASON[v.verdict]! });
     else if (v.verdict === 'untested' || v.verdict === 'skipped') ungraded.push(v.id);
   }
-  const verdict: LevelVerdictValue = failures.length > 0 ? 'non-conformant' : inconclusive.length > 0 ? 'inconclusive' : 'conformant';
+  // An interrupted run never says conformant, even when the checks it cut off graded nothing of this level.
+  const verdict: LevelVerdictValue = failures.length > 0 ? 'non-conformant' : inconclusive.length > 0 || interrupted !== undefined ? 'inconclusive' : 'conformant';
   return { level, verdict, partial, failures, inconclusive, warnings, ungraded };
 }

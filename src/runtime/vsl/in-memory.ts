@@ -1,4 +1,4 @@
-import { copyValue } from './copy.js';
+import { copyValue } from '../../mplp/copy.js';
 import type { ValueStateLayer, VslTx } from './types.js';
 
 /** Values are stored and returned as copies, so no caller can change stored state by reference. */

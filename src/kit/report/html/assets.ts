@@ -22,6 +22,7 @@ a { color:var(--accent); text-decoration:none; } a:hover { text-decoration:under
 nav.toc { margin:14px 0 0; display:flex; gap:16px; font-size:13px; }
 .meta { color:var(--muted); font-size:13px; margin:2px 0; word-break:break-all; }
 .partial { background:var(--warn-bg); color:var(--warn); padding:8px 12px; border-radius:6px; margin:12px 0 0; }
+.incomplete { background:var(--fail-bg); color:var(--fail); padding:8px 12px; border-radius:6px; margin:12px 0 0; font-size:1.05em; }
 .verdicts { display:flex; flex-wrap:wrap; gap:14px; margin-top:18px; }
 .card { background:var(--card); border:1px solid var(--line); border-radius:10px; padding:14px 18px; min-width:220px; flex:1; border-top-width:5px; }
 .card .label { font-size:12px; text-transform:uppercase; letter-spacing:.06em; color:var(--muted); }

@@ -3,7 +3,7 @@
 // requirement level. Area and verdict counts link into the filtered requirement table.
 
 import type { BaselineJudgement, JudgedReport } from '../../baseline/judge.js';
-import type { Report } from '../build.js';
+import { incompleteText, type Report } from '../build.js';
 import { areaRows } from '../tally.js';
 import type { RequirementVerdictValue } from '../verdicts.js';
 import { esc } from './escape.js';
@@ -77,6 +77,9 @@ export function overviewHtml(report: JudgedReport): string {
     `<h1>MPLP ${esc(report.spec.version)} ${esc(report.spec.layer)} conformance: ${esc(a.name)} <span class="muted">${esc(a.version)}</span></h1>`,
     `<p class="meta">adapter ${a.spec ? `<code>${esc(a.spec)}</code>` : 'embedded reference runtime'} · level ${esc(report.options.level)} · seed ${report.seed} · ${esc(report.timing.started_at)} · ${(report.timing.duration_ms / 1000).toFixed(1)} s</p>`,
     `<p class="meta">run <code>${esc(report.run_id)}</code> · ${esc(report.kit.name)} ${esc(report.kit.version)}</p>`,
+    report.incomplete
+      ? `<p class="incomplete"><strong>${esc(incompleteText(report.incomplete))}.</strong> The run was stopped at ${esc(report.incomplete.at)}; checks that did not finish ended blocked and no level can be judged.</p>`
+      : '',
     report.verdict.partial ? `<p class="partial">Partial run (--only ${esc(report.options.only.join(' '))}): the verdicts cover only the requirements in scope.</p>` : '',
     '<nav class="toc"><a href="#failures">Failures</a><a href="#requirements">Requirements</a></nav>',
     '</header>',

@@ -29,7 +29,7 @@ export function renderHtml(report: JudgedReport): string {
     '<html lang="en"><head><meta charset="utf-8">',
     `<meta http-equiv="Content-Security-Policy" content="${esc(CSP)}">`,
     '<meta name="viewport" content="width=device-width, initial-scale=1">',
-    `<title>${esc(`${report.verdict.level}: ${report.verdict.verdict} · ${report.adapter.name} ${report.adapter.version} · MPLP L3 conformance`)}</title>`,
+    `<title>${esc(`${report.incomplete ? `INCOMPLETE (${report.incomplete.signal})` : `${report.verdict.level}: ${report.verdict.verdict}`} · ${report.adapter.name} ${report.adapter.version} · MPLP L3 conformance`)}</title>`,
     `<style>${STYLE}</style>`,
     '</head><body><main>',
     overviewHtml(report),

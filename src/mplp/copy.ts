@@ -1,6 +1,6 @@
-// The copy a VSL stores and hands out. structuredClone costs microseconds even for a small
-// object, and the runtime writes on every status change, so plain data (the runtime's own
-// objects: plain objects, arrays, primitives) is copied by a walk; anything else (a Date, a
+// Deep copies: what a VSL stores and hands out, what crosses an adapter boundary. structuredClone
+// costs microseconds even for a small object and the runtime copies on every status change, so
+// plain data (plain objects, arrays, primitives) is copied by a walk; anything else (a Date, a
 // Map, a cycle, a sparse array, a function) goes to structuredClone, which copies or refuses
 // it exactly as before.
 
