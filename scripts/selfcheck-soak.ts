@@ -1,15 +1,17 @@
 // Flakiness soak (issue 6): runs the whole selfcheck — reference plus every mutant — with N
 // different seeds and requires identical verdicts every time: the reference passes every
 // check, and each mutant fails exactly the same set of requirements.
-// Usage: npm run selfcheck:soak -- [--seeds 20] [--first-seed 1]
+// Usage: npm run selfcheck:soak -- [--seeds 20] [--first-seed 1] [--out signatures.json]
+// (--out writes every mutant's verdict signature per seed, so shares run in parallel can be compared.)
 
+import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { referenceAdapter } from '../src/adapters/reference.js';
 import { DEFAULT_RUN_OPTIONS, discoverChecks, loadCatalogue } from '../src/kit/index.js';
 import { selfcheck } from '../src/kit/selfcheck.js';
 import { FAULTS, mutantAdapter } from '../test/mutants/faults.js';
 
-const { values } = parseArgs({ options: { seeds: { type: 'string', default: '20' }, 'first-seed': { type: 'string', default: '1' } } });
+const { values } = parseArgs({ options: { seeds: { type: 'string', default: '20' }, 'first-seed': { type: 'string', default: '1' }, out: { type: 'string' } } });
 const seeds = Number(values.seeds);
 const first = Number(values['first-seed']);
 
@@ -49,5 +51,9 @@ console.log(`mutants with identical verdicts on every seed: ${FAULTS.length - un
 for (const [name, bySig] of unstable) {
   console.log(`  ${name} varies:`);
   for (const [sig, s] of bySig) console.log(`    seeds ${s.join(',')}: ${sig}`);
+}
+if (values.out) {
+  const json = Object.fromEntries([...signatures].map(([name, bySig]) => [name, Object.fromEntries(bySig)]));
+  await writeFile(values.out, `${JSON.stringify({ seeds: [first, first + seeds - 1], referenceFailures, signatures: json }, null, 2)}\n`);
 }
 process.exit(referenceFailures.length === 0 && unstable.length === 0 ? 0 : 1);
