@@ -1,3 +1,6 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { AdapterLoadError, describeThrown, loadAdapter } from '../src/adapter/load.js';
@@ -66,6 +69,19 @@ describe('loadAdapter', () => {
   it('names the command of an exec: spec that cannot start, and a missing manifest', async () => {
     expect((await loadError('exec:./my-runtime --stdio')).message).toContain('cannot start');
     expect((await loadError('./mplp-adapter.json')).message).toContain('file not found');
+  });
+
+  it('refuses an adapter manifest above 64 KiB, naming the file, before parsing it', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'big-manifest-'));
+    try {
+      const file = join(dir, 'mplp-adapter.json');
+      await writeFile(file, JSON.stringify({ command: 'python3', args: ['x'.repeat(70 * 1024)] }));
+      const e = await loadError(file);
+      expect(e.message).toContain(file);
+      expect(e.message).toContain('too large for an adapter manifest');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('names an unknown package', async () => {

@@ -59,7 +59,12 @@ function fromCommandLine(spec: string, cwd: string): LaunchSpec {
   return { source: spec, command, args, env: {}, cwd, startupTimeoutMs: DEFAULT_STARTUP_TIMEOUT_MS, name: basename(command) };
 }
 
+/** A manifest names a command and a few settings; anything larger is not one. */
+const MAX_MANIFEST_BYTES = 64 * 1024;
+
 function fromManifest(file: string): LaunchSpec {
+  const bytes = statSync(file).size;
+  if (bytes > MAX_MANIFEST_BYTES) throw new LaunchSpecError(`${file} is too large for an adapter manifest: ${bytes} bytes, the limit is ${MAX_MANIFEST_BYTES}`);
   let raw: unknown;
   try {
     raw = JSON.parse(readFileSync(file, 'utf8'));
