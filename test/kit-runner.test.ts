@@ -82,6 +82,13 @@ describe('runner outcomes', () => {
     expect(failed.replay).toEqual(['npx mplp-conformance run --adapter ./fake.ts --only c.fail --seed 7']);
   });
 
+  it('gives the embedded reference\'s --vsl (password redacted) and the run\'s --cases to replay commands', async () => {
+    const { target } = fakeAdapter();
+    const onVsl: RunTarget = { adapter: target.adapter, description: target.description, vsl: 'redis://:***@127.0.0.1:6379/' };
+    const run = await runChecks(onVsl, [check('c.fail', loadThen('fail'))], catalogue, options({ propertyCases: 12 }));
+    expect(run.records[0]!.replay).toEqual(["npx mplp-conformance run --vsl 'redis://:***@127.0.0.1:6379/' --only c.fail --seed 7 --cases 12"]);
+  });
+
   it.each([
     ['load', 'session.load() threw the string "load exploded"'],
     ['transition', 'session.transition() threw null'],

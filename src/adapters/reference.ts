@@ -109,7 +109,7 @@ export function adapterFor(
   };
 }
 
-export { VSL_URL_FORMS } from '../runtime/vsl/from-url.js';
+export { redactedVslUrl, VSL_URL_FORMS } from '../runtime/vsl/from-url.js';
 
 /** The reference runtime on the VSL backend a URL names (see src/runtime/vsl/from-url.ts), connected now. */
 export async function referenceAdapterOn(vslUrl: string, options: { connectTimeoutMs?: number } = {}): Promise<Adapter> {

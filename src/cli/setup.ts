@@ -4,7 +4,7 @@
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { AdapterLoadError, describeThrown, loadAdapter } from '../adapter/load.js';
-import { referenceAdapterOn, VSL_URL_FORMS } from '../adapters/reference.js';
+import { redactedVslUrl, referenceAdapterOn, VSL_URL_FORMS } from '../adapters/reference.js';
 import { CatalogueError, DEFAULT_CATALOGUE, lintCoverage, loadCatalogue, type Catalogue } from '../kit/catalogue.js';
 import type { Check } from '../kit/check.js';
 import { DEFAULT_FLOWS_DIR, DEFAULT_SUITES_DIR, discoverChecks } from '../kit/discover.js';
@@ -80,7 +80,7 @@ export async function loadTargetOrFail(spec: string | undefined, timeoutMs: numb
 async function referenceOnVsl(url: string, timeoutMs: number): Promise<RunTarget> {
   try {
     const adapter = await referenceAdapterOn(url, { connectTimeoutMs: Math.min(timeoutMs, 10_000) });
-    return { adapter, description: await adapter.describe() };
+    return { adapter, description: await adapter.describe(), vsl: redactedVslUrl(url) };
   } catch (e) {
     throw new CliError(`--vsl/MPLP_VSL: ${e instanceof Error ? e.message : describeThrown(e)}`, e instanceof TypeError ? EXIT.usage : EXIT.operational);
   }

@@ -5,6 +5,8 @@ import type { Check } from './check.js';
 export interface ReplayTarget {
   /** The --adapter value given for the run; absent when the embedded reference ran. */
   adapterSpec?: string;
+  /** The embedded reference's --vsl URL (password redacted: put it back to replay). */
+  vsl?: string;
   seed: number;
   /** The run's --cases, which a rerun of a property check needs to meet the same cases. */
   propertyCases?: number;
@@ -22,7 +24,7 @@ function command(words: string[]): string {
 }
 
 export function replayCommands(check: Check, target: ReplayTarget): string[] {
-  const adapter = target.adapterSpec === undefined ? [] : ['--adapter', target.adapterSpec];
+  const adapter = target.adapterSpec === undefined ? (target.vsl === undefined ? [] : ['--vsl', target.vsl]) : ['--adapter', target.adapterSpec];
   const seed = ['--seed', String(target.seed)];
   const cases = target.propertyCases === undefined ? [] : ['--cases', String(target.propertyCases)];
   const commands = [command(['run', ...adapter, '--only', check.id, ...seed, ...cases])];

@@ -62,6 +62,8 @@ export interface RunTarget {
   description: AdapterDescription;
   /** The --adapter value, for replay commands; absent for the embedded reference. */
   spec?: string;
+  /** The embedded reference's VSL URL (password redacted), for replay commands. */
+  vsl?: string;
 }
 
 export interface CheckRecord {
@@ -297,6 +299,7 @@ function toRecord(check: Check, result: CheckResult, sessions: number, ms: numbe
     record.replay = replayCommands(check, {
       seed: options.seed,
       ...(target.spec === undefined ? {} : { adapterSpec: target.spec }),
+      ...(target.vsl === undefined ? {} : { vsl: target.vsl }),
       ...(options.propertyCases === undefined ? {} : { propertyCases: options.propertyCases }),
       ...(result.counterexample === undefined ? {} : { counterexample: result.counterexample }),
     });
