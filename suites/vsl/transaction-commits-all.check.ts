@@ -1,7 +1,7 @@
 // L3-VSL-002 (SHOULD): the VSL offers transaction(), and a transaction that resolves commits
 // every one of its writes (a new key and an overwrite), readable afterwards.
-// The abort half (a throwing transaction commits nothing) is not graded here: a rejecting
-// transaction() is an adapter fault under the kit's session guard.
+// The abort half (a throwing callback commits nothing) is its own check:
+// transaction-abort-writes-nothing.check.ts.
 
 import { isDeepStrictEqual } from 'node:util';
 import { Scenario } from '../lib/scenario.js';
