@@ -5,6 +5,7 @@
 // trace of the plan that ran last, plus a DriftDetected event; applied resolutions likewise
 // (`drift.resolved`, DriftResolved). Flagging for a manual decision changes nothing.
 
+import type { AppliedResolution, ArtifactRecord, ReconcileResult } from '../../mplp/drift.js';
 import type { IdSource } from '../../mplp/ids.js';
 import { formatErrors, validate } from '../../mplp/validate.js';
 import { sha256 } from '../artifacts/content.js';
@@ -37,32 +38,7 @@ export interface DriftHost {
   projectId(): string | undefined;
 }
 
-/** What the PSG holds for one tracked file. */
-export interface ArtifactRecord {
-  node_id: string;
-  path: string;
-  sha256: string;
-  size: number;
-  version: number;
-  synced_sha256: string | null;
-  synced_at: string | null;
-  producers: string[];
-}
-
-export interface AppliedResolution {
-  path: string;
-  kind: DriftEntry['kind'];
-  outcome: Exclude<Resolution['action'], 'pending'>;
-  /** sha256 of the content file and PSG now share; null when the file is gone from both. */
-  sha256: string | null;
-}
-
-export interface ReconcileResult {
-  strategy: ReconcileStrategy;
-  applied: AppliedResolution[];
-  /** Every entry waiting for a manual decision after this operation. */
-  pending: DriftEntry[];
-}
+export type { AppliedResolution, ArtifactRecord, ReconcileResult };
 
 interface FileUpdateEvent {
   file_path: string;

@@ -14,12 +14,9 @@ import type { Workspace } from '../artifacts/workspace.js';
 import type { Mutation } from '../psg/graph.js';
 import { deletionConflict, mergeThreeWay } from './merge.js';
 import type { ConflictHunk, DriftEntry } from './report.js';
+import type { ManualDecision, ReconcileStrategy } from '../../mplp/drift.js';
 
-export const RECONCILE_STRATEGIES = ['psg-wins', 'fs-wins', 'manual', 'three-way'] as const;
-export type ReconcileStrategy = (typeof RECONCILE_STRATEGIES)[number];
-
-/** A manual decision for one path: keep one side, or take hand-merged text. */
-export type ManualDecision = { keep: 'psg' | 'file' } | { content: string };
+export { RECONCILE_STRATEGIES, type ManualDecision, type ReconcileStrategy } from '../../mplp/drift.js';
 
 /** The two versions of a drifted file and their last common content. */
 export interface Sides {
