@@ -1,4 +1,4 @@
-// The kit's public API: checks, the recording AEL, the runner and reports.
+// The kit's public API: checks, the recording AEL, the runner, reports, baselines, diffs and selfcheck.
 
 export type { Check, CheckContext, CheckOrigin, CheckResult, KitSession, Need, Outcome } from './check.js';
 export { RecordingAEL, type AelCall, type Barrier, type RecordingAelOptions, type Scripted } from './recording-ael.js';
@@ -14,3 +14,23 @@ export { renderSummary } from './report/summary.js';
 export { verdictHash, canonicalJson } from './report/hash.js';
 export type { LevelVerdict, RequirementVerdict } from './report/verdicts.js';
 export type { ConformanceLevel } from './select.js';
+export { diffReports, renderDiff, type DiffInput, type OutcomeChange, type ReportDiff } from './report/diff.js';
+export { renderHtml } from './report/html/page.js';
+export { renderBadge, type Badge } from './report/badge.js';
+export {
+  BaselineError,
+  DEFAULT_BASELINE_FILE,
+  judgeBaseline,
+  loadBaseline,
+  openBaseline,
+  parseBaseline,
+  renderBaseline,
+  renderJudgement,
+  settleBaseline,
+  updateBaseline,
+  type Baseline,
+  type BaselineEntry,
+  type BaselineJudgement,
+  type CiVerdict,
+} from './baseline/index.js';
+export { selfcheck, renderSelfcheck, type MutantSpec, type MutantVerdict, type SelfcheckResult } from './selfcheck.js';
