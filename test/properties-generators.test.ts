@@ -187,6 +187,19 @@ describe('the L2 model', () => {
     expect(predict(initialState([[]], 'completed', 'active'), { op: 'resume' }).verdict).toBe('reject');
   });
 
+  it('after a manual plan end: finished steps stay known (a same-status request is no change), an open step may be settled by the runtime, but never restarted (L3-LIFE-010)', () => {
+    // Found by the soak (seed 13): completed → completed after the plan failed is a no-op, not a rejection.
+    const ended = { ...initialState([[], []], 'in_progress', 'active'), steps: ['completed', 'pending'] };
+    const failed = predict(ended, { op: 'transition', target: 'plan', to: 'failed' });
+    expect(failed.verdict).toBe('accept');
+    const after = failed.verdict === 'accept' ? failed.next : ended;
+    expect(after.steps).toEqual(['completed', undefined]);
+    expect(predict(after, { op: 'transition', target: 0, to: 'completed' }).verdict).toBe('ungraded');
+    expect(predict(after, { op: 'transition', target: 0, to: 'pending' }).verdict).toBe('reject');
+    expect(predict(after, { op: 'transition', target: 1, to: 'skipped' }).verdict).toBe('ungraded');
+    expect(predict(after, { op: 'transition', target: 1, to: 'in_progress' }).verdict).toBe('reject');
+  });
+
   it('every status of every table is a valid target of some generated command', () => {
     const walk = lifecycleWalkCases({ pauseResume: true });
     const statuses = new Set<string>();

@@ -44,8 +44,7 @@ export type Prediction =
   | { verdict: 'ungraded'; why: string };
 
 const PLAN_TERMINAL = new Set(LIFECYCLE_TABLES.plan.terminal);
-/** L3-LIFE-010: no step starts, completes or fails once its plan is terminal. */
-const STEP_NEVER_SET_AT_PLAN_END: ReadonlySet<string> = new Set(['in_progress', 'completed', 'failed']);
+const STEP_TERMINAL = new Set(LIFECYCLE_TABLES.step.terminal);
 const DONE = new Set(['completed', 'skipped']);
 
 function ungraded(why: string): Prediction {
@@ -129,16 +128,17 @@ function predictPlan(s: WalkState, to: string): Prediction {
     if (latest?.status === 'rejected') return ungraded('a resubmission after a rejection reopens the round (K, FLOW-05)');
     if (latest?.status !== 'pending') next.confirms.push({ status: 'pending' });
   }
-  if (PLAN_TERMINAL.has(to)) next.steps = next.steps.map(() => undefined);
+  // Finished steps keep their status; open ones may be settled by the runtime as the plan ends.
+  if (PLAN_TERMINAL.has(to)) next.steps = next.steps.map((x) => (x !== undefined && STEP_TERMINAL.has(x) ? x : undefined));
   return accept(next, t.rule);
 }
 
 function predictStep(s: WalkState, step: number, to: string): Prediction {
   const from = s.steps[step];
   if (from === undefined) {
-    // The plan ended by a manual change; a runtime may have settled open steps (skipped,
-    // blocked) as it ended, so only statuses no runtime sets at the end are graded.
-    return STEP_NEVER_SET_AT_PLAN_END.has(to) ? reject(`step → ${to} after the plan is ${s.plan} (L3-LIFE-010)`) : ungraded('a step of a plan that ended by a manual change');
+    // An open step of a plan that ended by a manual change: a runtime may have settled it
+    // (skipped, blocked, failed) as the plan ended, but none is in_progress afterwards.
+    return to === 'in_progress' ? reject(`step → in_progress after the plan is ${s.plan} (L3-LIFE-010)`) : ungraded('an open step of a plan that ended by a manual change');
   }
   const t = tableVerdict(s, 'step', from, to, step);
   if (t.verdict !== 'allowed') return t;
