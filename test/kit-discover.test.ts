@@ -85,3 +85,14 @@ describe('checkShapeProblems', () => {
     expect(problems.join('\n')).toMatch(/"id"[\s\S]*"title"[\s\S]*"requirements"[\s\S]*"needs"[\s\S]*"after"[\s\S]*"run"/);
   });
 });
+
+describe('generated checks', () => {
+  it('keeps Check.generated through discovery: every property check is marked, no golden flow is', async () => {
+    const { checks } = await discoverChecks();
+    const generated = checks.filter((c) => c.generated).map((c) => c.id);
+    expect(generated).toContain('properties.dag.cycles-rejected');
+    expect(generated).toContain('drift.property.reconcile-converges');
+    expect(generated.every((id) => id.startsWith('properties.') || id.includes('.property.'))).toBe(true);
+    expect(checks.filter((c) => c.id.startsWith('properties.')).every((c) => c.generated)).toBe(true);
+  });
+});

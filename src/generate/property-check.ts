@@ -157,6 +157,7 @@ export function propertyCheck<T>(def: PropertyCheckDefinition<T>): Check {
     title: def.title,
     requirements: [...def.requirements],
     ...(def.needs ? { needs: [...def.needs] } : {}),
+    generated: true,
     run: (ctx) => checkProperty(def, ctx),
   };
 }

@@ -70,6 +70,10 @@ export interface Check {
   needs?: Need[];
   /** Checks that must pass first; otherwise this one ends `blocked`. */
   after?: string[];
+  /** Its cases are drawn from the run's seed (property checks): against a faulty runtime, a
+   *  different seed may find a different violation, or none. Every other check must give the
+   *  same outcome whatever the seed (npm run selfcheck:soak holds them to it). */
+  generated?: boolean;
   /** Where the check is defined; set by discovery, used in reports and replay commands. */
   origin?: CheckOrigin;
   run(ctx: CheckContext): Promise<CheckResult>;

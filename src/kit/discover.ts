@@ -92,6 +92,7 @@ function withOrigin(c: Check, file: string): Check {
     requirements: [...c.requirements],
     ...(c.needs === undefined ? {} : { needs: [...c.needs] }),
     ...(c.after === undefined ? {} : { after: [...c.after] }),
+    ...(c.generated === true ? { generated: true } : {}),
     origin: { file, kind: 'suite' },
     run: (ctx) => c.run(ctx),
   };

@@ -5,7 +5,7 @@
 
 import type { Adapter } from '../adapter/contract.js';
 import type { Catalogue } from './catalogue.js';
-import type { Check } from './check.js';
+import type { Check, Outcome } from './check.js';
 import { runConformance } from './conformance.js';
 import { unclaimed } from './needs.js';
 import type { RunOptions } from './runner.js';
@@ -27,6 +27,8 @@ export interface MutantVerdict {
   missed: string[];
   /** Checks that ended `error` (a mutant should fail checks, not break the harness). */
   errors: string[];
+  /** Every check's outcome, by check id. */
+  outcomes: Record<string, Outcome>;
   caught: boolean;
 }
 
@@ -75,6 +77,7 @@ export async function selfcheck(input: SelfcheckInput): Promise<SelfcheckResult>
       failed,
       missed,
       errors: run.records.filter((r) => r.outcome === 'error').map((r) => r.id),
+      outcomes: Object.fromEntries(run.records.map((r) => [r.id, r.outcome])),
       caught: failed.length > 0 && missed.length === 0,
     };
     input.onMutant?.(verdict);

@@ -60,6 +60,7 @@ const scanEqualsEdits = defineCheck({
   title: 'On random workspaces and edit scripts, a scan reports exactly the edits',
   requirements: ['L3-DRIFT-003'],
   needs: ['drift'],
+  generated: true,
   async run(ctx) {
     const REQ = 'L3-DRIFT-003';
     const violations = await holds(ctx, REQ, 'scan = edits', scenarioArb, async ({ files, edits }: { files: Files; edits: Edits }, run) => {
@@ -81,6 +82,7 @@ const reconcileConverges = defineCheck({
   title: 'On random edits, psg-wins and fs-wins leave no drift and the promised content',
   requirements: ['L3-DRIFT-006', 'L3-DRIFT-007'],
   needs: ['drift'],
+  generated: true,
   async run(ctx) {
     const arb = fc.record({ s: scenarioArb, strategy: fc.constantFrom(...STRATEGIES) });
     const violations = await holds(ctx, 'L3-DRIFT-006', 'reconcile converges', arb, async ({ s: { files, edits }, strategy }: { s: { files: Files; edits: Edits }; strategy: (typeof STRATEGIES)[number] }, run) => {

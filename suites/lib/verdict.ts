@@ -38,6 +38,8 @@ export interface CheckDefinition {
   title: string;
   requirements: string[];
   needs?: Need[];
+  /** Cases drawn from the run's seed (see Check.generated). */
+  generated?: boolean;
   run(ctx: CheckContext): Promise<Findings>;
 }
 
@@ -73,6 +75,7 @@ export function defineCheck(def: CheckDefinition): Check {
     title: def.title,
     requirements: [...def.requirements],
     ...(def.needs ? { needs: [...def.needs] } : {}),
+    ...(def.generated ? { generated: true } : {}),
     async run(ctx) {
       try {
         return resultOf(await def.run(ctx));
