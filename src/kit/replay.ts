@@ -29,6 +29,6 @@ export function replayCommands(check: Check, target: ReplayTarget): string[] {
   const cases = target.propertyCases === undefined ? [] : ['--cases', String(target.propertyCases)];
   const commands = [command(['run', ...adapter, '--only', check.id, ...seed, ...cases])];
   if (check.origin?.kind === 'flow') commands.push(command(['replay', check.origin.file, ...adapter, ...seed]));
-  if (target.counterexample !== undefined) commands.push(command(['replay', target.counterexample, ...adapter]));
+  if (target.counterexample !== undefined && target.counterexample !== check.origin?.file) commands.push(command(['replay', target.counterexample, ...adapter]));
   return commands;
 }

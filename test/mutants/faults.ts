@@ -37,6 +37,7 @@ interface Seams {
   createRun(planId: string, profile: RunProfile, limit: number): PlanRun;
   executionHost(): ConstructorParameters<typeof PlanRun>[0];
   noteSegments(change: { nodes: { type: string; id: string; op: string }[] }): void;
+  refuseAfterPlanEnd(stepId: string, to: string): void;
   run: L3Runtime['run'];
   transition: L3Runtime['transition'];
   factory: { pipelineStage(c: Record<string, unknown>): BusEvent };
@@ -423,6 +424,14 @@ export const FAULTS: readonly Fault[] = [
     description: 'a completed plan may change status again',
     requirements: ['L3-LIFE-004'],
     patch: allowPair((o, from) => o === 'plan' && from === 'completed'),
+  },
+  {
+    name: 'steps-change-after-plan-end',
+    description: 'a manual step change is accepted after the plan is cancelled or failed',
+    requirements: ['L3-LIFE-010'],
+    patch: (rt) => {
+      rt.refuseAfterPlanEnd = () => undefined;
+    },
   },
   {
     name: 'non-atomic-rejection',

@@ -270,6 +270,8 @@ class Runtime:
         obj = self.lifecycle_object(ref)
         if obj == 'step' or (obj == 'plan' and to != 'cancelled'):
             self.refuse_while_running(obj, ident, to)
+        if obj == 'step':
+            self.refuse_after_plan_end(ident, to)
         changed = self.change_status(obj, ident, to, **self.manual_extras(obj, ident, to))
         if changed and obj == 'plan' and to == 'proposed':
             self.reopened.update(c for c in self.confirms_of.get(ident, []) if self.status(c) == 'rejected')
@@ -289,6 +291,16 @@ class Runtime:
             # The table answers first, so a forbidden pair is reported as forbidden.
             self.verdict(obj, ident, self.status(ident), to)
             raise L3Error('INVALID_STATE', f'{obj} {ident}: plan {plan_id} is being executed by the runtime; use pause, resume or cancel', {'id': ident})
+
+    def refuse_after_plan_end(self, ident, to):
+        """L3-LIFE-010: once its plan is terminal, a step's status no longer changes."""
+        plan_id = self.psg.node(ident)['data']['plan_id']
+        if self.status(plan_id) not in TERMINAL_PLAN:
+            return
+        # The table answers first: X -> X stays a no-op and a forbidden pair names its rule.
+        if self.verdict('step', ident, self.status(ident), to) == 'same':
+            return
+        raise L3Error('INVALID_STATE', f'step {ident}: plan {plan_id} is {self.status(plan_id)}, so its steps no longer change (L3-LIFE-010)', {'id': ident, 'to': to})
 
     def manual_extras(self, obj, ident, to):
         """What a hand-requested plan change brings along: its trace's status, a Confirm on submission."""
