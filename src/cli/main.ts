@@ -83,6 +83,20 @@ export async function cli(argv: string[] = process.argv.slice(2)): Promise<never
   // A misbehaving adapter can leave promises rejecting after its check ended; note, never crash.
   process.on('unhandledRejection', (reason) => processOutput.err(`warning: ignored an unhandled rejection: ${describeThrown(reason)}`));
   const code = await main(argv);
+  // A pipe takes writes asynchronously: exiting at once would cut a large --format json report.
+  await Promise.all([flushed(process.stdout), flushed(process.stderr)]);
   // Exit explicitly: a hung adapter may hold timers or sockets open forever.
   process.exit(code);
+}
+
+/** Resolves once everything written to the stream so far has been handed to the OS (bounded). */
+function flushed(stream: NodeJS.WriteStream): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, 10_000);
+    timer.unref();
+    stream.write('', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
 }
