@@ -189,15 +189,39 @@ describe('the L2 model', () => {
 
   it('after a manual plan end: finished steps stay known (a same-status request is no change), an open step may be settled by the runtime, but never restarted (L3-LIFE-010)', () => {
     // Found by the soak (seed 13): completed → completed after the plan failed is a no-op, not a rejection.
-    const ended = { ...initialState([[], []], 'in_progress', 'active'), steps: ['completed', 'pending'] };
+    const ended = { ...initialState([[], [], []], 'in_progress', 'active'), steps: ['completed', 'failed', 'pending'] };
     const failed = predict(ended, { op: 'transition', target: 'plan', to: 'failed' });
     expect(failed.verdict).toBe('accept');
     const after = failed.verdict === 'accept' ? failed.next : ended;
-    expect(after.steps).toEqual(['completed', undefined]);
+    expect(after.steps).toEqual(['completed', 'failed', undefined]);
     expect(predict(after, { op: 'transition', target: 0, to: 'completed' }).verdict).toBe('ungraded');
     expect(predict(after, { op: 'transition', target: 0, to: 'pending' }).verdict).toBe('reject');
-    expect(predict(after, { op: 'transition', target: 1, to: 'skipped' }).verdict).toBe('ungraded');
-    expect(predict(after, { op: 'transition', target: 1, to: 'in_progress' }).verdict).toBe('reject');
+    expect(predict(after, { op: 'transition', target: 2, to: 'skipped' }).verdict).toBe('ungraded');
+    expect(predict(after, { op: 'transition', target: 2, to: 'in_progress' }).verdict).toBe('reject');
+  });
+
+  it('spec latitude: a guard-free trigger, a withdrawn Confirm and a plan that may end itself are not graded', () => {
+    const running = { ...initialState([[], []], 'in_progress', 'active') };
+    // in_progress → failed while no step failed: its trigger does not hold, either answer is allowed.
+    expect(predict(running, { op: 'transition', target: 'plan', to: 'failed' }).verdict).toBe('ungraded');
+    // A manual step failure: the runtime may fail the plan itself, so nothing further is graded.
+    const started = predict(running, { op: 'transition', target: 0, to: 'in_progress' });
+    expect(started.verdict).toBe('accept');
+    if (started.verdict !== 'accept') return;
+    const stepped = predict(started.next, { op: 'transition', target: 0, to: 'failed' });
+    expect(stepped.verdict).toBe('accept');
+    if (stepped.verdict === 'accept') expect(predict(stepped.next, { op: 'transition', target: 'plan', to: 'failed' }).verdict).toBe('ungraded');
+    // proposed → draft by hand: the open Confirm may stay pending or be cancelled (digest is silent).
+    const proposed = predict(initialState([[]], 'draft', 'active'), { op: 'transition', target: 'plan', to: 'proposed' });
+    expect(proposed.verdict).toBe('accept');
+    if (proposed.verdict !== 'accept') return;
+    const withdrawn = predict(proposed.next, { op: 'transition', target: 'plan', to: 'draft' });
+    expect(withdrawn.verdict).toBe('accept');
+    if (withdrawn.verdict !== 'accept') return;
+    expect(withdrawn.next.confirms.at(-1)?.status).toBeUndefined();
+    expect(predict(withdrawn.next, { op: 'decide', status: 'approved' }).verdict).toBe('ungraded');
+    const again = predict(withdrawn.next, { op: 'transition', target: 'plan', to: 'proposed' });
+    expect(again.verdict === 'accept' && again.next.confirms.at(-1)?.status).toBe('pending');
   });
 
   it('every status of every table is a valid target of some generated command', () => {

@@ -10,13 +10,14 @@
 // may wait instead of failing). The walk only issues graded operations.
 
 import type { Profile } from '../adapter/contract.js';
-import { classify, LIFECYCLE_TABLES, type GuardName } from '../mplp/transitions.js';
+import { classify, LIFECYCLE_TABLES, type GuardName, type TriggerName } from '../mplp/transitions.js';
 import type { LifecycleObject } from '../mplp/types.js';
 
 export type Decision = 'approved' | 'rejected' | 'cancelled';
 
 export interface ConfirmState {
-  status: string;
+  /** Undefined when the spec leaves it open (a direct proposed → draft may or may not cancel it). */
+  status: string | undefined;
 }
 
 export interface WalkState {
@@ -28,6 +29,13 @@ export interface WalkState {
   context: string;
   /** Confirms targeting the plan, oldest first. */
   confirms: ConfirmState[];
+  /**
+   * Set when a manual step change met the condition for the plan's end ("Plan becomes
+   * completed when all steps are completed or skipped", "failed when any critical step is
+   * failed"): the runtime may end the plan itself or wait for the request, so the plan and
+   * its open steps are no longer known and nothing further is graded.
+   */
+  planMayEnd?: 'completed' | 'failed';
 }
 
 export type WalkOp =
@@ -88,6 +96,13 @@ function guardHolds(s: WalkState, guard: GuardName, step?: number): boolean {
   }
 }
 
+function triggerHolds(s: WalkState, trigger: TriggerName): boolean {
+  switch (trigger) {
+    case 'step_failed':
+      return s.steps.some((x) => x === 'failed');
+  }
+}
+
 /** The table's answer for from → to, guards included. */
 function tableVerdict(s: WalkState, object: LifecycleObject, from: string, to: string, step?: number): Prediction | { verdict: 'allowed'; rule: string } {
   const c = classify(object, from, to);
@@ -100,6 +115,8 @@ function tableVerdict(s: WalkState, object: LifecycleObject, from: string, to: s
     const requirement = GRADED_GUARDS[g];
     return requirement ? reject(`${c.row.rule} (guard ${g} does not hold; ${requirement})`) : ungraded(`guard ${g} does not hold`);
   }
+  // A trigger that does not hold leaves the runtime free to refuse or accept (transitions.ts).
+  for (const t of c.row.triggers ?? []) if (!triggerHolds(s, t)) return ungraded(`the row's trigger ${t} does not hold`);
   return { verdict: 'allowed', rule: c.row.rule };
 }
 
@@ -126,7 +143,14 @@ function predictPlan(s: WalkState, to: string): Prediction {
     // Submission opens a pending Confirm (L3-APPR-002) unless one is still open or a rejected round may reopen (K).
     const latest = latestConfirm(s);
     if (latest?.status === 'rejected') return ungraded('a resubmission after a rejection reopens the round (K, FLOW-05)');
-    if (latest?.status !== 'pending') next.confirms.push({ status: 'pending' });
+    // A withdrawn round's Confirm (status open) is reused or replaced: either way one is pending now.
+    if (latest && latest.status === undefined) next.confirms[next.confirms.length - 1] = { status: 'pending' };
+    else if (latest?.status !== 'pending') next.confirms.push({ status: 'pending' });
+  }
+  // A direct withdrawal proposed → draft: the spec does not say what becomes of the open Confirm.
+  if (s.plan === 'proposed' && to === 'draft') {
+    const latest = next.confirms.at(-1);
+    if (latest?.status === 'pending') next.confirms[next.confirms.length - 1] = { status: undefined };
   }
   // Finished steps keep their status; open ones may be settled by the runtime as the plan ends.
   if (PLAN_TERMINAL.has(to)) next.steps = next.steps.map((x) => (x !== undefined && STEP_TERMINAL.has(x) ? x : undefined));
@@ -145,6 +169,8 @@ function predictStep(s: WalkState, step: number, to: string): Prediction {
   if (s.plan !== 'in_progress') return ungraded(`a manual step change while the plan is ${s.plan}`);
   const next = copy(s);
   next.steps[step] = to;
+  if (to === 'failed') next.planMayEnd = 'failed';
+  else if (next.steps.every((x) => x !== undefined && DONE.has(x))) next.planMayEnd = 'completed';
   return accept(next, t.rule);
 }
 
@@ -157,6 +183,7 @@ function predictContext(s: WalkState, to: string): Prediction {
 function predictDecision(s: WalkState, status: Decision): Prediction {
   const latest = latestConfirm(s);
   if (!latest) return ungraded('no Confirm targets the plan');
+  if (latest.status === undefined) return ungraded('the Confirm of a withdrawn plan may be pending or cancelled (the spec is silent)');
   if (latest.status === 'rejected') return status === 'cancelled' ? reject('confirm rejected → cancelled is not in the L2 successor list') : ungraded('a further decision on a rejected Confirm (K)');
   const t = classify('confirm', latest.status, status);
   if (t.kind !== 'row' || t.row.class !== 'A') return t.kind === 'terminal' || (t.kind === 'row' && t.row.class === 'R') ? reject(`${t.row.rule} (L3-APPR-005)`) : ungraded('no decision pair');
@@ -181,6 +208,7 @@ function predictCancel(s: WalkState): Prediction {
 }
 
 export function predict(s: WalkState, op: WalkOp): Prediction {
+  if (s.planMayEnd) return ungraded(`the runtime may have ended the plan ${s.planMayEnd} itself after the last step change`);
   switch (op.op) {
     case 'transition':
       return op.target === 'plan' ? predictPlan(s, op.to) : op.target === 'context' ? predictContext(s, op.to) : predictStep(s, op.target, op.to);

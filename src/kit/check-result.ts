@@ -4,8 +4,9 @@
 import { summarise } from '../adapter/load.js';
 import type { CheckResult, Outcome } from './check.js';
 
-/** Outcomes a check may return itself; `blocked` is decided by the scheduler only. */
-const RETURNABLE: readonly Outcome[] = ['pass', 'fail', 'error', 'skipped'];
+/** Outcomes a check may return itself: `blocked` when something it needed broke before it could
+ *  grade its own requirements (its message names what); the scheduler also blocks checks. */
+const RETURNABLE: readonly Outcome[] = ['pass', 'fail', 'error', 'skipped', 'blocked'];
 
 /** Longest event list kept in a report: evidence is meant to be minimal. */
 export const MAX_EVIDENCE_EVENTS = 50;
@@ -20,6 +21,10 @@ export function checkResultShape(value: unknown): ResultCheck {
   }
   if (typeof r.message !== 'string' || r.message.trim() === '') return { ok: false, problem: 'the check returned a result without a message' };
   if (r.events !== undefined && !Array.isArray(r.events)) return { ok: false, problem: 'the check returned "events" that is not an array' };
+  if (r.byRequirement !== undefined) {
+    const bad = Object.entries(r.byRequirement ?? {}).filter(([, o]) => !RETURNABLE.includes(o));
+    if (bad.length > 0) return { ok: false, problem: `the check returned byRequirement outcomes that are not outcomes: ${bad.map(([k, o]) => `${k}: ${summarise(o)}`).join(', ')}` };
+  }
   return { ok: true, result: r as CheckResult };
 }
 

@@ -13,8 +13,9 @@ export type Outcome = 'pass' | 'fail' | 'error' | 'skipped' | 'blocked';
 export type Need = Exclude<keyof Capabilities, 'profiles'> | `profile:${Profile}`;
 
 export interface CheckResult {
-  /** A check returns pass, fail, error or skipped; `blocked` is decided by the scheduler only.
-   *  Any adapter fault seen during the check overrides what it returns with `error`. */
+  /** A check returns pass, fail, error, skipped, or blocked when a prerequisite it needed broke
+   *  before it could grade its own requirements (the message names what broke). The scheduler
+   *  also blocks checks. Any adapter fault seen during the check overrides what it returns with `error`. */
   outcome: Outcome;
   /** One sentence a vendor understands without reading the kit. */
   message: string;
@@ -26,6 +27,13 @@ export interface CheckResult {
   evidence?: Record<string, unknown>;
   /** A standalone golden-flow file that reproduces the case, if one was written. */
   counterexample?: string;
+  /**
+   * The outcome for each of the check's requirements, when they differ: a broken rule is
+   * charged to the requirement(s) it is about, the others keep the outcome of their own
+   * evidence (`pass`) or are `blocked` when the check stopped before grading them. A
+   * requirement without an entry takes the check's outcome.
+   */
+  byRequirement?: Record<string, Outcome>;
 }
 
 /** A session plus the recording AEL wired into it. Closed by the kit after the check. */

@@ -83,6 +83,8 @@ export interface CheckRecord {
   counterexample?: string;
   /** Commands that rerun this check alone (present for every non-pass). */
   replay?: string[];
+  /** Outcome per requirement where it differs from the check's (see CheckResult.byRequirement). */
+  by_requirement?: Record<string, Outcome>;
   sessions: number;
   duration_ms: number;
 }
@@ -295,6 +297,8 @@ function toRecord(check: Check, result: CheckResult, sessions: number, ms: numbe
   if (result.events !== undefined) record.events = jsonSafe(result.events.slice(0, MAX_EVIDENCE_EVENTS)) as unknown[];
   if (result.evidence !== undefined) record.evidence = jsonSafe(result.evidence) as Record<string, unknown>;
   if (result.counterexample !== undefined) record.counterexample = result.counterexample;
+  const byRequirement = Object.entries(result.byRequirement ?? {}).filter(([id, o]) => check.requirements.includes(id) && o !== result.outcome);
+  if (byRequirement.length > 0) record.by_requirement = Object.fromEntries(byRequirement);
   if (result.outcome !== 'pass') {
     record.replay = replayCommands(check, {
       seed: options.seed,

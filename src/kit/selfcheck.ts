@@ -1,7 +1,9 @@
 // The kit tests itself: the whole kit runs against the reference adapter (everything must
-// pass) and against every planted-fault mutant (each must fail, on at least the
-// requirements it declares). The mutation score is caught / total; MUST requirements no
-// mutant fails are "untested teeth".
+// pass), against every planted-fault mutant (each must fail, on at least the requirements it
+// declares) and against every must-pass variant (each a spec-permitted behaviour the reference
+// does not have: it must pass, with no fail and no error). The mutation score is caught /
+// total, the fidelity score variants passed / total; MUST requirements no mutant fails are
+// "untested teeth".
 
 import type { Adapter } from '../adapter/contract.js';
 import type { Catalogue } from './catalogue.js';
@@ -15,6 +17,21 @@ export interface MutantSpec {
   description: string;
   requirements: string[];
   adapter: Adapter;
+}
+
+/** A spec-permitted variant of the reference: the kit must grade it without a fail or an error. */
+export interface VariantSpec {
+  name: string;
+  description: string;
+  adapter: Adapter;
+}
+
+export interface VariantVerdict {
+  name: string;
+  description: string;
+  /** Checks that ended fail or error: each is a false failure of the kit. */
+  problems: { check: string; outcome: Outcome; message: string }[];
+  passed: boolean;
 }
 
 export interface MutantVerdict {
@@ -38,6 +55,8 @@ export interface SelfcheckResult {
   mutants: MutantVerdict[];
   caught: number;
   total: number;
+  variants: VariantVerdict[];
+  variantsPassed: number;
   /** MUST requirements, within what the reference claims, that no mutant fails. */
   untestedTeeth: string[];
   /** MUST requirements needing capabilities the reference does not claim (no mutant can fail them yet). */
@@ -47,10 +66,12 @@ export interface SelfcheckResult {
 export interface SelfcheckInput {
   reference: Adapter;
   mutants: readonly MutantSpec[];
+  variants?: readonly VariantSpec[];
   checks: readonly Check[];
   catalogue: Catalogue;
   options: RunOptions;
   onMutant?(verdict: MutantVerdict): void;
+  onVariant?(verdict: VariantVerdict): void;
 }
 
 async function failedRequirements(adapter: Adapter, input: SelfcheckInput) {
@@ -83,22 +104,44 @@ export async function selfcheck(input: SelfcheckInput): Promise<SelfcheckResult>
     input.onMutant?.(verdict);
     mutants.push(verdict);
   }
+  const variants: VariantVerdict[] = [];
+  for (const v of input.variants ?? []) {
+    const { run } = await failedRequirements(v.adapter, input);
+    const problems = run.records.filter((r) => r.outcome === 'fail' || r.outcome === 'error').map((r) => ({ check: r.id, outcome: r.outcome, message: r.message }));
+    const verdict: VariantVerdict = { name: v.name, description: v.description, problems, passed: problems.length === 0 };
+    input.onVariant?.(verdict);
+    variants.push(verdict);
+  }
   const failedByAny = new Set(mutants.flatMap((m) => m.failed));
   const caps = (await input.reference.describe()).capabilities;
   const must = input.catalogue.requirements.filter((r) => r.level === 'MUST');
   const unclaimedByReference = must.filter((r) => unclaimed(r.needs, caps).length > 0).map((r) => r.id);
   const untestedTeeth = must.filter((r) => !failedByAny.has(r.id) && !unclaimedByReference.includes(r.id)).map((r) => r.id);
-  return { referenceProblems, mutants, caught: mutants.filter((m) => m.caught).length, total: mutants.length, untestedTeeth, unclaimedByReference };
+  return {
+    referenceProblems,
+    mutants,
+    caught: mutants.filter((m) => m.caught).length,
+    total: mutants.length,
+    variants,
+    variantsPassed: variants.filter((v) => v.passed).length,
+    untestedTeeth,
+    unclaimedByReference,
+  };
 }
 
 /** The score table people read. */
 export function renderSelfcheck(result: SelfcheckResult): string {
-  const lines = [`mutation score: ${result.caught}/${result.total}`, ''];
-  const width = Math.max(...result.mutants.map((m) => m.name.length), 6);
+  const lines = [`mutants caught: ${result.caught}/${result.total}`, `variants passed: ${result.variantsPassed}/${result.variants.length}`, ''];
+  const width = Math.max(...result.mutants.map((m) => m.name.length), ...result.variants.map((v) => v.name.length), 6);
   for (const m of result.mutants) {
     const mark = m.caught ? 'caught' : 'MISSED';
     const detail = m.caught ? m.declared.join(', ') : `missed ${m.missed.join(', ') || '(no requirement failed)'}`;
     lines.push(`  ${mark}  ${m.name.padEnd(width)}  ${detail}`);
+  }
+  if (result.variants.length > 0) lines.push('');
+  for (const v of result.variants) {
+    lines.push(`  ${v.passed ? 'passed' : 'FAILED'}  ${v.name.padEnd(width)}  ${v.passed ? v.description : `${v.problems.length} false failure(s)`}`);
+    for (const p of v.problems) lines.push(`            ${p.outcome} ${p.check}: ${p.message}`);
   }
   lines.push('');
   lines.push(result.referenceProblems.length === 0 ? 'reference runtime: every check passes' : `reference runtime: ${result.referenceProblems.length} check(s) did not pass`);

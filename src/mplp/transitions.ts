@@ -19,6 +19,13 @@ export interface TransitionRow {
   reference?: 'allow' | 'reject';
   /** Cross-object guards that must also hold (implemented by the runtime, named here). */
   guards?: GuardName[];
+  /**
+   * What the spec names as the reason for the change ("a critical step failed"). A runtime
+   * MAY refuse the change while a trigger does not hold, or accept it: the kit establishes
+   * every trigger before it grades an A row's acceptance and grades neither answer otherwise.
+   * The reference runtime does not enforce triggers.
+   */
+  triggers?: TriggerName[];
   /** Where the rule comes from, quoted in rejection errors. */
   rule: string;
 }
@@ -32,6 +39,9 @@ export type GuardName =
   | 'dependency_failed'
   | 'all_steps_done'
   | 'new_review_round';
+
+/** Triggers of A rows (see TransitionRow.triggers). */
+export type TriggerName = 'step_failed';
 
 export interface LifecycleTable {
   object: LifecycleObject;
@@ -58,7 +68,7 @@ export const PLAN_TABLE: LifecycleTable = {
     { from: 'proposed', to: 'draft', class: 'A', rule: `${L2}: proposed → draft on rejection` },
     { from: 'approved', to: 'in_progress', class: 'A', guards: ['plan_has_steps', 'context_active'], rule: `${L2}: in_progress only from approved, with steps, in an active Context` },
     { from: 'in_progress', to: 'completed', class: 'A', guards: ['all_steps_done'], rule: `${PLANMOD} §5.2: completed when all steps are completed or skipped` },
-    { from: 'in_progress', to: 'failed', class: 'A', rule: `${PLANMOD}: a critical step failed` },
+    { from: 'in_progress', to: 'failed', class: 'A', triggers: ['step_failed'], rule: `${PLANMOD}: a critical step failed` },
     { from: 'in_progress', to: 'cancelled', class: 'A', rule: `${PLANMOD}: user cancels` },
     { from: 'draft', to: 'cancelled', class: 'K', reference: 'allow', rule: `${PLANMOD} table allows, ${L2} omits [C-02]` },
     { from: 'proposed', to: 'cancelled', class: 'K', reference: 'allow', rule: 'no upstream statement: abandon before execution' },

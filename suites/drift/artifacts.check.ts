@@ -1,12 +1,14 @@
 // L3-DRIFT-011: files a step's action declares become artifact nodes of the PSG. One step
 // writes two files, a later step rewrites one of them: each file is tracked with its path,
 // sha256, size and version (2 for the rewritten one), linked from every producing step by a
-// produces edge, and graph_update covers the nodes and edges (payload lists, when the
+// produces edge (any spelling: PRODUCES, produces; src/kit/psg-names.ts), and graph_update covers the nodes and edges (payload lists, when the
 // runtime gives them, and the running node/edge sums).
 
 import type { GraphExport } from '../../src/adapter/contract.js';
 import type { BusEvent } from '../../src/mplp/types.js';
 import { defineCheck, findings, Stop, type Violation } from '../lib/verdict.js';
+import { edgeEnds, isNodeOf, joins } from '../../src/kit/psg-names.js';
+import { listedInUpdates } from '../lib/events.js';
 import { driftGroup, graphUpdates, openWithWorkspace, runEffects, sha256 } from './support.js';
 
 const ID = 'drift.artifacts.tracked-in-psg';
@@ -14,22 +16,6 @@ const REQ = 'L3-DRIFT-011';
 
 const FIRST = { 'report.md': '# draft\n', 'data/table.csv': 'a,b\n1,2\n' };
 const REWRITE = { 'report.md': '# final report\nwith a second line\n' };
-
-/** Node ids and edge keys graph_update payloads list (digest §5.4 [KIT]), when they list any. */
-function listed(updates: BusEvent[]): { nodes: Set<string>; edges: Set<string> } | undefined {
-  const payloads = updates.map((e) => (e.payload ?? {}) as { nodes?: unknown; edges?: unknown });
-  if (!payloads.some((p) => Array.isArray(p.nodes))) return undefined;
-  const nodes = new Set<string>();
-  const edges = new Set<string>();
-  for (const p of payloads) {
-    for (const n of Array.isArray(p.nodes) ? p.nodes : []) nodes.add(String((n as { id?: unknown }).id));
-    for (const e of Array.isArray(p.edges) ? p.edges : []) {
-      const { from, to, type } = e as { from?: unknown; to?: unknown; type?: unknown };
-      edges.add(`${String(type)}:${String(from)}→${String(to)}`);
-    }
-  }
-  return { nodes, edges };
-}
 
 function runningSums(graph: GraphExport, events: BusEvent[]): Violation[] {
   const updates = graphUpdates(events) as (BusEvent & { node_delta?: number; edge_delta?: number })[];
@@ -58,8 +44,7 @@ export default defineCheck({
       { path: 'data/table.csv', text: FIRST['data/table.csv'], version: 1, producers: [make] },
       { path: 'report.md', text: REWRITE['report.md'], version: 2, producers: [make, revise] },
     ];
-    const edgeKeys = new Set(graph.edges.map((e) => `${e.type}:${e.from}→${e.to}`));
-    const updatesListed = listed(graphUpdates(events));
+    const updatesListed = listedInUpdates(graphUpdates(events));
     for (const w of want) {
       const r = records.find((x) => x.path === w.path);
       const seen = r && { path: r.path, sha256: r.sha256, size: r.size, version: r.version, producers: [...r.producers].sort() };
@@ -68,11 +53,15 @@ export default defineCheck({
         violations.push({ requirement: REQ, message: `the PSG's record of ${w.path} is not the file its steps produced`, expected, seen: r ?? null });
         continue;
       }
-      if (!graph.nodes.some((n) => n.id === r!.node_id && n.type === 'artifact')) violations.push({ requirement: REQ, message: `the artifact node of ${w.path} is not in the PSG export`, expected: { type: 'artifact', id: r!.node_id }, seen: graph.nodes.filter((n) => n.type === 'artifact') });
+      if (!graph.nodes.some((n) => n.id === r!.node_id && isNodeOf(n, 'artifact'))) violations.push({ requirement: REQ, message: `the PSG export has no node of type artifact (any spelling: artifact, ArtifactNode) with the id ${r!.node_id} the artifacts() record of ${w.path} names`, expected: { type: 'artifact', id: r!.node_id }, seen: graph.nodes.filter((n) => n.id === r!.node_id) });
       for (const step of w.producers) {
-        const key = `produces:${step}→${r!.node_id}`;
-        if (!edgeKeys.has(key)) violations.push({ requirement: REQ, message: `no produces edge from ${plan.nameOf(step)} to the artifact node of ${w.path}`, expected: key, seen: graph.edges.filter((e) => e.to === r!.node_id) });
-        else if (updatesListed && !updatesListed.edges.has(key)) violations.push({ requirement: REQ, message: `no graph_update lists the produces edge ${key}`, expected: key, seen: 'not listed' });
+        const edge = { from: step, to: r!.node_id, type: 'produces' };
+        const touching = graph.edges.filter((e) => e.to === r!.node_id || e.from === r!.node_id);
+        if (!graph.edges.some((e) => joins(e, step, r!.node_id, 'produces'))) {
+          violations.push({ requirement: REQ, message: `no edge of type produces (any spelling: produces, PRODUCES) joins ${plan.nameOf(step)} and the artifact node of ${w.path}; the edges at that node are ${touching.map((e) => `${e.type} ${e.from} → ${e.to}`).join(', ') || 'none'}`, expected: edge, seen: touching });
+        } else if (updatesListed && !updatesListed.edges.has(edgeEnds(edge))) {
+          violations.push({ requirement: REQ, message: `the graph_update payloads list edges, but none lists the produces edge between ${plan.nameOf(step)} and the artifact node of ${w.path}`, expected: edge, seen: 'not listed' });
+        }
       }
       if (updatesListed && !updatesListed.nodes.has(r!.node_id)) violations.push({ requirement: REQ, message: `no graph_update lists the artifact node of ${w.path}`, expected: r!.node_id, seen: 'not listed' });
     }

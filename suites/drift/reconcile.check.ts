@@ -7,6 +7,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { DriftReport, ManualDecision, ReconcileResult } from '../../src/adapter/contract.js';
 import type { Check } from '../../src/kit/check.js';
+import { isNodeOf } from '../../src/kit/psg-names.js';
 import { defineCheck, findings, type Violation } from '../lib/verdict.js';
 import {
   accepted,
@@ -77,7 +78,7 @@ const fsWins = defineCheck({
     const goneNode = recordsBefore.find((r) => r.path === 'gone.txt')?.node_id;
     const newNode = records.find((r) => r.path === Object.keys(EDIT_OF_KIND.new)[0])?.node_id;
     if (goneNode && graph.nodes.some((n) => n.id === goneNode)) violations.push({ requirement: REQ, message: 'the artifact node of the deleted file is still in the PSG export', expected: 'node removed', seen: goneNode });
-    if (!newNode || !graph.nodes.some((n) => n.id === newNode && n.type === 'artifact')) violations.push({ requirement: REQ, message: 'the new file has no artifact node in the PSG export', expected: 'an artifact node', seen: newNode ?? null });
+    if (!newNode || !graph.nodes.some((n) => n.id === newNode && isNodeOf(n, 'artifact'))) violations.push({ requirement: REQ, message: 'the new file has no node of type artifact (any spelling) in the PSG export', expected: 'an artifact node', seen: newNode ?? null });
     const updates = graphUpdates((await t.scenario.session.events()).slice(eventsBefore));
     if (updates.length === 0) violations.push({ requirement: REQ, message: 'fs-wins changed the PSG without any graph_update', expected: 'graph_update covering the changed artifact nodes', seen: 'none' });
     violations.push(...(await cleanAfterwards(t, REQ, 'fs-wins')));

@@ -2,37 +2,23 @@
 // of the representative scenario the nodes and edges added or removed in the PSG export
 // must come with graph_update events in the same window; when the runtime's graph_update
 // payloads list what changed (digest §5.4 [KIT]: payload.nodes [{id}], payload.edges
-// [{from, to, type}]), every added or removed node and edge must be listed.
+// [{from, to}]), every added or removed node and edge must be listed. Edges are compared by
+// their endpoints: their type names and direction are the runtime's to spell (src/kit/psg-names.ts).
 
 import type { GraphEdge, GraphExport } from '../../src/adapter/contract.js';
-import type { BusEvent } from '../../src/mplp/types.js';
-import { graphUpdates } from '../lib/events.js';
+import { edgeEnds } from '../../src/kit/psg-names.js';
+import { graphUpdates, listedInUpdates } from '../lib/events.js';
 import { representativeTrail } from '../lib/trail.js';
 import { defineCheck, findings, type Violation } from '../lib/verdict.js';
 
 const ID = 'events.graph-update.covers-structure';
 
-const edgeKey = (e: { from: unknown; to: unknown; type: unknown }) => `${String(e.type)}:${String(e.from)}→${String(e.to)}`;
-
-/** Node ids and edge keys present in one export and not in the other, both ways. */
+/** Node ids and edges (by endpoints) present in one export and not in the other, both ways. */
 function structuralDiff(before: GraphExport, after: GraphExport): { nodes: string[]; edges: string[] } {
   const ids = (g: GraphExport) => new Set(g.nodes.map((n) => n.id));
-  const keys = (g: GraphExport) => new Set(g.edges.map((e: GraphEdge) => edgeKey(e)));
+  const keys = (g: GraphExport) => new Set(g.edges.map((e: GraphEdge) => edgeEnds(e)));
   const sym = (a: Set<string>, b: Set<string>) => [...[...a].filter((x) => !b.has(x)), ...[...b].filter((x) => !a.has(x))];
   return { nodes: sym(ids(before), ids(after)), edges: sym(keys(before), keys(after)) };
-}
-
-/** What the window's graph_update payloads list, when they list anything. */
-function listed(updates: BusEvent[]): { nodes: Set<string>; edges: Set<string> } | undefined {
-  const payloads = updates.map((e) => (e as { payload?: { nodes?: unknown; edges?: unknown } }).payload ?? {});
-  if (!payloads.some((p) => Array.isArray(p.nodes) || Array.isArray(p.edges))) return undefined;
-  const nodes = new Set<string>();
-  const edges = new Set<string>();
-  for (const p of payloads) {
-    for (const n of Array.isArray(p.nodes) ? p.nodes : []) if (n && typeof n === 'object') nodes.add(String((n as { id?: unknown }).id));
-    for (const e of Array.isArray(p.edges) ? p.edges : []) if (e && typeof e === 'object') edges.add(edgeKey(e as { from: unknown; to: unknown; type: unknown }));
-  }
-  return { nodes, edges };
 }
 
 export default defineCheck({
@@ -51,7 +37,7 @@ export default defineCheck({
         violations.push({ requirement: 'L3-EVT-004', message: `"${step.label}" changed ${what} of the PSG without any graph_update`, expected: 'at least one graph_update in the same operation', seen: { nodes: diff.nodes, edges: diff.edges } });
         continue;
       }
-      const named = listed(updates);
+      const named = listedInUpdates(updates);
       if (!named) continue;
       const missing = { nodes: diff.nodes.filter((n) => !named.nodes.has(n)), edges: diff.edges.filter((e) => !named.edges.has(e)) };
       if (missing.nodes.length + missing.edges.length > 0) {

@@ -3,6 +3,7 @@
 // graph_update deltas (§5.4), runtime_execution events of one action (§5.5).
 
 import { familyOf, statusChangeOf } from '../../src/kit/flows/selectors.js';
+import { edgeEnds } from '../../src/kit/psg-names.js';
 import type { AelCall } from '../../src/kit/recording-ael.js';
 import type { BusEvent } from '../../src/mplp/types.js';
 
@@ -59,4 +60,22 @@ export function executionEventsOf(events: readonly BusEvent[], call: AelCall): B
 export function seqOf(e: BusEvent): number | undefined {
   const s = payloadOf(e)['seq'];
   return typeof s === 'number' ? s : undefined;
+}
+
+/**
+ * Node ids and edges (by their two endpoints, whatever the type's spelling or the edge's
+ * direction) that graph_update payloads list (digest §5.4 [KIT]: payload.nodes [{id}],
+ * payload.edges [{from, to}]) — or undefined when no payload lists anything: listing is the
+ * reference's habit, not a duty, so only a runtime that lists is held to its own lists.
+ */
+export function listedInUpdates(updates: readonly BusEvent[]): { nodes: Set<string>; edges: Set<string> } | undefined {
+  const payloads = updates.map((e) => payloadOf(e) as { nodes?: unknown; edges?: unknown });
+  if (!payloads.some((p) => Array.isArray(p.nodes) || Array.isArray(p.edges))) return undefined;
+  const nodes = new Set<string>();
+  const edges = new Set<string>();
+  for (const p of payloads) {
+    for (const n of Array.isArray(p.nodes) ? p.nodes : []) if (n && typeof n === 'object') nodes.add(String((n as { id?: unknown }).id));
+    for (const e of Array.isArray(p.edges) ? p.edges : []) if (e && typeof e === 'object') edges.add(edgeEnds(e as { from: unknown; to: unknown }));
+  }
+  return { nodes, edges };
 }

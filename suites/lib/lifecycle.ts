@@ -9,7 +9,7 @@ import type { ObjectRef, OpResult } from '../../src/adapter/contract.js';
 import { DEFAULT_WAIT_MS, within } from '../../src/kit/flows/deadline.js';
 import { captureState, HarnessError, stateDifference } from '../../src/kit/flows/observe.js';
 import type { ActionSpec } from '../../src/kit/flows/spec.js';
-import { allPairs, LIFECYCLE_TABLES, type GuardName, type TransitionRow } from '../../src/mplp/transitions.js';
+import { allPairs, LIFECYCLE_TABLES, type GuardName, type TransitionRow, type TriggerName } from '../../src/mplp/transitions.js';
 import type { LifecycleObject } from '../../src/mplp/types.js';
 import { Scenario, type BackgroundRun, type PlanHandle, type PlanSpec } from './scenario.js';
 import { Stop, type Violation } from './verdict.js';
@@ -156,6 +156,8 @@ export async function reach(scenario: Scenario, name: string, status: string, re
 export interface PairReport {
   pair: string;
   rule: string;
+  /** Guards and triggers the check made hold before the request. */
+  established?: string[];
   answer: OpResult;
   changed?: string[];
 }
@@ -253,12 +255,17 @@ export interface GuardSetup {
   target?: Target;
 }
 
-/** Guards that hold on the plain fixture need no entry. */
-export type GuardSetups = Partial<Record<GuardName, GuardSetup>>;
+/** Guards and triggers that hold on the plain fixture need no entry. */
+export type GuardSetups = Partial<Record<GuardName | TriggerName, GuardSetup>>;
+
+/** The conditions an A row names that the check makes hold before requesting it. */
+function conditionsOf(row: TransitionRow): (GuardName | TriggerName)[] {
+  return [...(row.guards ?? []), ...(row.triggers ?? [])];
+}
 
 function recipeFor(row: TransitionRow, recipes: Reach, guards: GuardSetups): Recipe | undefined {
   let recipe = recipes[row.from];
-  for (const g of row.guards ?? []) {
+  for (const g of conditionsOf(row)) {
     const setup = guards[g];
     if (!setup) continue;
     if (setup.recipe) recipe = setup.recipe;
@@ -289,7 +296,8 @@ export async function allowedMatrix(scenario: Scenario, object: LifecycleObject,
     const answer = await scenario.session.transition(await got.reached.ref(), row.to);
     const after = await got.reached.status();
     graded.push(pair);
-    if (!answer.ok || after !== row.to) refusedPairs.push({ pair, rule: row.rule, answer, ...(answer.ok ? { changed: [`accepted, but the ${got.reached.target} reads back ${after ?? 'nothing'}`] } : {}) });
+    const conditions = conditionsOf(row);
+    if (!answer.ok || after !== row.to) refusedPairs.push({ pair, rule: row.rule, ...(conditions.length > 0 ? { established: conditions } : {}), answer, ...(answer.ok ? { changed: [`accepted, but the ${got.reached.target} reads back ${after ?? 'nothing'}`] } : {}) });
     await got.reached.cleanup();
   }
   const violations: Violation[] =
@@ -297,7 +305,7 @@ export async function allowedMatrix(scenario: Scenario, object: LifecycleObject,
       ? []
       : [{
           requirement,
-          message: `${refusedPairs.length} ${object} transition(s) classed A were refused although their guards held: ${refusedPairs.map((p) => p.pair).join(', ')}`,
+          message: `${refusedPairs.length} ${object} transition(s) classed A were refused after the check made every guard and trigger of their row hold: ${refusedPairs.map((p) => `${p.pair}${p.established ? ` (${p.established.join(', ')} established)` : ''}`).join(', ')}`,
           expected: 'accepted, and the object reads back in the new status',
           seen: refusedPairs,
         }];

@@ -50,12 +50,22 @@ function label(v: Violation): string {
   return `${v.requirement}: ${v.message}`;
 }
 
-/** The CheckResult for a list of violations (empty = pass). */
-export function resultOf(findings: Findings): CheckResult {
+/**
+ * Each requirement's outcome: failed where a violation names it, else `unbroken` (pass when
+ * the check graded everything, blocked when a Stop cut it short).
+ */
+function charges(requirements: readonly string[], violations: readonly Violation[], unbroken: 'pass' | 'blocked'): Record<string, 'fail' | 'pass' | 'blocked'> {
+  const broken = new Set(violations.map((v) => v.requirement));
+  return Object.fromEntries(requirements.map((id) => [id, broken.has(id) ? 'fail' : unbroken]));
+}
+
+/** The CheckResult for a list of violations (empty = pass), charging each to its requirement. */
+export function resultOf(findings: Findings, requirements: readonly string[] = [], stopped = false): CheckResult {
   const [first, ...rest] = findings.violations;
   if (!first) return { outcome: 'pass', message: findings.summary, ...(findings.evidence ? { evidence: findings.evidence } : {}) };
   return {
     outcome: 'fail',
+    byRequirement: charges(requirements, findings.violations, stopped ? 'blocked' : 'pass'),
     message: `${label(first)}${rest.length > 0 ? ` (and ${rest.length} more violation(s))` : ''}`,
     ...(first.expected !== undefined ? { expected: first.expected } : {}),
     ...(first.seen !== undefined ? { seen: first.seen } : {}),
@@ -78,10 +88,10 @@ export function defineCheck(def: CheckDefinition): Check {
     ...(def.generated ? { generated: true } : {}),
     async run(ctx) {
       try {
-        return resultOf(await def.run(ctx));
+        return resultOf(await def.run(ctx), def.requirements);
       } catch (e) {
         if (!(e instanceof Stop)) throw e;
-        return resultOf({ violations: [{ requirement: def.requirements[0]!, ...e.violation }], summary: '' });
+        return resultOf({ violations: [{ requirement: def.requirements[0]!, ...e.violation }], summary: '' }, def.requirements, true);
       }
     },
   };

@@ -6,6 +6,7 @@
 
 import type { GraphExport, RollbackPolicy } from '../../src/adapter/contract.js';
 import type { CheckContext } from '../../src/kit/check.js';
+import { isNodeOf } from '../../src/kit/psg-names.js';
 import type { EffectScript } from '../../src/kit/recording-ael.js';
 import { Stop } from '../lib/verdict.js';
 import type { PlanHandle, Scenario } from '../lib/scenario.js';
@@ -26,7 +27,7 @@ export interface FailingRun {
 
 /** Artifact nodes and produces edges of a PSG export: the part a snapshot covers. */
 export function artifactPart(graph: GraphExport): GraphExport {
-  const ids = new Set(graph.nodes.filter((n) => n.type === 'artifact').map((n) => n.id));
+  const ids = new Set(graph.nodes.filter((n) => isNodeOf(n, 'artifact')).map((n) => n.id));
   return { nodes: graph.nodes.filter((n) => ids.has(n.id)), edges: graph.edges.filter((e) => ids.has(e.to) || ids.has(e.from)) };
 }
 

@@ -1,6 +1,8 @@
 // L3-TRACE-004 (SHOULD): the plan's trace follows the plan (digest §3.4 [KIT]): pending until
 // the plan runs, running while it is in_progress (read mid-run while two branches are held),
 // and then the plan's terminal status — completed for the diamond, failed for the failing plan.
+// "Pending when created" does not say when: before the plan first runs, the trace may also be
+// absent (created at first execution); from in_progress on it must be there.
 
 import { representativeTrail } from '../lib/trail.js';
 import { defineCheck, findings, type Violation } from '../lib/verdict.js';
@@ -18,6 +20,9 @@ const TRACE_OF: Readonly<Record<string, string>> = {
   cancelled: 'cancelled',
 };
 
+/** Plan statuses before any execution: the trace may not exist yet. */
+const NOT_RUN_YET: ReadonlySet<string> = new Set(['draft', 'proposed', 'approved']);
+
 export default defineCheck({
   id: ID,
   title: "The plan's trace is pending, then running while the plan runs, then ends with the plan",
@@ -34,7 +39,8 @@ export default defineCheck({
         if (!planStatus) continue;
         const expected = TRACE_OF[planStatus];
         const seen = reads.trace?.status;
-        seenPairs.add(`${planStatus}/${seen}`);
+        seenPairs.add(`${planStatus}/${seen ?? 'absent'}`);
+        if (seen === undefined && NOT_RUN_YET.has(planStatus)) continue;
         const key = `${plan.name}:${planStatus}`;
         if (seen !== expected && !reported.has(key)) {
           reported.add(key);

@@ -26,7 +26,7 @@ export interface Fault {
 }
 
 /** The runtime's seams as a patch sees them. */
-interface Seams {
+export interface Seams {
   psg: ProjectSemanticGraph;
   bus: { emit(e: BusEvent): BusEvent };
   modules: { unregister(name: string): void };
@@ -49,7 +49,7 @@ interface Seams {
 }
 
 /** Seams of the project files (artifacts, drift, rollback) a patch may replace. */
-interface FileSeams {
+export interface FileSeams {
   workspace: { root: string; normalise(path: string): string; resolve(path: string): Promise<string> };
   ledger: { track(path: string, content: Buffer, options?: { producer?: string; synced?: boolean }): Mutation[] };
   recordEvidence(type: string, data: Record<string, unknown>): void;
@@ -67,10 +67,10 @@ interface FileSeams {
   };
 }
 
-type Patch = (rt: Seams, options: RuntimeOptions) => void;
+export type Patch = (rt: Seams, options: RuntimeOptions) => void;
 
 /** Seams of a PlanRun a patch may replace. */
-interface RunSeams {
+export interface RunSeams {
   release(v: number): void;
   fail(stepId: string, error: string): void;
   finish(to: 'completed' | 'failed' | 'cancelled'): Promise<void>;
@@ -87,7 +87,7 @@ interface RunSeams {
 // ------------------------------------------------------------------ patch helpers
 
 /** Drops or rewrites events on their way to the bus. */
-function onEmit(rewrite: (e: BusEvent) => BusEvent | BusEvent[] | null): Patch {
+export function onEmit(rewrite: (e: BusEvent) => BusEvent | BusEvent[] | null): Patch {
   return (rt) => {
     const emit = rt.bus.emit.bind(rt.bus);
     rt.bus.emit = (e) => {
@@ -140,7 +140,7 @@ function swallowPsgError(accept: (e: RuntimeError) => boolean, repair: (batch: r
 }
 
 /** Replaces seams of every PlanRun the runtime creates. */
-function onRun(patch: (run: RunSeams) => void): Patch {
+export function onRun(patch: (run: RunSeams) => void): Patch {
   return (rt) => {
     rt.createRun = (planId, profile, limit) => {
       const run = new PlanRun(rt.executionHost(), planId, profile, limit);
@@ -824,16 +824,22 @@ export function faultNamed(name: string): Fault {
   return f;
 }
 
+/** The reference adapter with one patch planted in every session's runtime: the one mechanism
+ *  planted faults (mutants) and must-pass variants (test/variants) share. */
+export function plantedAdapter(label: string, patch: Patch, optionsFor?: (options: RuntimeOptions) => Partial<RuntimeOptions>): Adapter {
+  return adapterFor(
+    (options) => {
+      const opts = { ...options, ...optionsFor?.(options) };
+      const rt = new L3Runtime(opts);
+      patch(rt as unknown as Seams, opts);
+      return rt;
+    },
+    { ...referenceDescription, name: `${referenceDescription.name} [${label}]` },
+  );
+}
+
 /** The reference adapter with one named fault planted in every session's runtime. */
 export function mutantAdapter(name: string): Adapter {
   const fault = faultNamed(name);
-  return adapterFor(
-    (options) => {
-      const opts = { ...options, ...OPTIONS_FOR[name]?.(options) };
-      const rt = new L3Runtime(opts);
-      fault.patch(rt as unknown as Seams, opts);
-      return rt;
-    },
-    { ...referenceDescription, name: `${referenceDescription.name} [mutant: ${name}]` },
-  );
+  return plantedAdapter(`mutant: ${name}`, fault.patch, OPTIONS_FOR[name]);
 }

@@ -16,6 +16,8 @@ import { dagSteps, PROPERTY_WAIT_MS } from '../flow-parts.js';
 import { initialState, predict, type Decision, type Prediction, type WalkOp, type WalkState } from '../l2-model.js';
 import type { PropertyCases } from './cases.js';
 
+const STEP_TERMINAL: ReadonlySet<string> = new Set(LIFECYCLE_TABLES.step.terminal);
+
 /** The walked plan: s1 depends on s0, s2 is independent. */
 export const WALK_PLAN: Dag = { deps: [[], [0], []] };
 
@@ -79,13 +81,16 @@ function operationOf(op: WalkOp, p: Prediction): OperationSpec {
 
 /** Every status the model knows, as a `final` block. */
 export function stateExpectation(s: WalkState): NonNullable<ExpectationSpec['final']> {
-  const steps = Object.fromEntries(s.steps.flatMap((x, i) => (x === undefined ? [] : [[stepName(i), x]])));
+  // Once the plan may have ended by itself, only its finished steps are known.
+  const known = (x: string | undefined): x is string => x !== undefined && (!s.planMayEnd || STEP_TERMINAL.has(x));
+  const steps = Object.fromEntries(s.steps.flatMap((x, i) => (known(x) ? [[stepName(i), x]] : [])));
+  const confirm = s.confirms.at(-1)?.status;
   return {
-    plan: s.plan,
+    ...(s.planMayEnd ? {} : { plan: s.plan }),
     context: s.context,
     ...(Object.keys(steps).length > 0 ? { steps } : {}),
-    // With two Confirms the flow cannot tell which one to read: only a single one is graded.
-    ...(s.confirms.length === 1 ? { confirm: s.confirms[0]!.status } : {}),
+    // The plan's current Confirm (the open one, else the latest decided: one per round or one for all).
+    ...(confirm !== undefined ? { confirm } : {}),
   };
 }
 

@@ -6,6 +6,7 @@
 //   - an entry is stale when what it names passed in this run (never for intermittent ones);
 //     entries about requirements or checks outside this run's scope are not judged.
 
+import { outcomeFor } from '../report/verdicts.js';
 import type { Report } from '../report/build.js';
 import type { Baseline, BaselineEntry } from './load.js';
 
@@ -58,7 +59,7 @@ export function judgeBaseline(report: ReportView, baseline: Baseline, allowStale
   const baselined: BaselinedFailure[] = [];
   const newFailures: NewFailure[] = [];
   for (const finding of report.verdict.failures) {
-    const checks = report.checks.filter((c) => c.outcome === 'fail' && c.requirements.includes(finding.requirement)).map((c) => c.id);
+    const checks = report.checks.filter((c) => c.requirements.includes(finding.requirement) && outcomeFor(c, finding.requirement) === 'fail').map((c) => c.id);
     const covering = coveringEntries(finding.requirement, checks, entryOf);
     if (covering.length > 0) baselined.push(describeCovered(finding.requirement, checks, covering));
     else newFailures.push({ requirement: finding.requirement, checks: checks.filter((id) => !entryOf.has(id)), finding: finding.reason });

@@ -2,24 +2,47 @@
 // result that gives expected vs seen, the fewest events that show the violation, and the
 // flow file to replay.
 
-import type { Check, CheckContext, CheckResult } from '../check.js';
+import type { Check, CheckContext, CheckResult, Outcome } from '../check.js';
+import { chargedRequirements } from './charges.js';
 import { FlowRun } from './driver.js';
 import type { FlowFailure } from './failure.js';
 import type { LoadedFlow } from './load.js';
 import { HarnessError } from './observe.js';
 import { planDag, type PlanDag } from './plan-evidence.js';
+import type { FlowSpec } from './spec.js';
+
+/**
+ * Each listed requirement's outcome: failed when a failure is charged to it (charges.ts),
+ * blocked when an operation failed before the flow reached what grades it, else passed (the
+ * final expectations were graded and none of them charged it).
+ */
+export function chargeFailures(spec: FlowSpec, failures: readonly FlowFailure[]): Record<string, Outcome> {
+  const failed = new Set(failures.flatMap((f) => chargedRequirements(f.where, spec).requirements));
+  // A failure about none of the listed requirements broke a prerequisite: what it held up is blocked.
+  const stoppedEarly = failures.some((f) => f.where.startsWith('operations[') || !chargedRequirements(f.where, spec).matched);
+  return Object.fromEntries(spec.requirements.map((id) => [id, failed.has(id) ? 'fail' : stoppedEarly ? 'blocked' : 'pass']));
+}
+
+function chargeText(where: string, spec: FlowSpec): string {
+  const c = chargedRequirements(where, spec);
+  return c.matched ? `charged to ${c.requirements.join(', ')}` : `a prerequisite of this flow broke (a rule of ${c.about.join(', ') || 'no requirement'}); its requirements are blocked`;
+}
 
 function failed(flow: LoadedFlow, failures: FlowFailure[], run: FlowRun, dag?: PlanDag): CheckResult {
-  const [first, ...rest] = failures as [FlowFailure, ...FlowFailure[]];
+  const byRequirement = chargeFailures(flow.spec, failures);
+  // Failures charged to listed requirements come first: they are what this flow found.
+  const ordered = [...failures].sort((a, b) => Number(chargedRequirements(b.where, flow.spec).matched) - Number(chargedRequirements(a.where, flow.spec).matched));
+  const [first, ...rest] = ordered as [FlowFailure, ...FlowFailure[]];
   return {
-    outcome: 'fail',
-    message: `flow ${flow.spec.id}: ${first.where}: ${first.message}${rest.length > 0 ? ` (and ${rest.length} more)` : ''}`,
+    outcome: Object.values(byRequirement).includes('fail') ? 'fail' : 'blocked',
+    byRequirement,
+    message: `flow ${flow.spec.id}: ${first.where}: ${first.message}${rest.length > 0 ? ` (and ${rest.length} more)` : ''} [${chargeText(first.where, flow.spec)}]`,
     expected: first.expected,
     seen: first.seen,
     ...(first.events && first.events.length > 0 ? { events: first.events } : {}),
     evidence: {
       flow_file: flow.file,
-      failures: failures.map(({ events: _events, ...f }) => f),
+      failures: ordered.map(({ events: _events, ...f }) => ({ ...f, charged_to: chargedRequirements(f.where, flow.spec).requirements })),
       operations: run.log.map((r) => (r.answer === undefined ? `${r.index}: ${r.operation}` : `${r.index}: ${r.operation} ${JSON.stringify(r.answer)}`)),
       ael_calls: run.kit.ael.calls.map((c) => ({ step: run.flow.expanded.steps.find((s) => s.id === c.step_id)?.name ?? c.step_id, start: c.start, end: c.end, outcome: c.outcome })),
       ...(dag ? { plan_dag: dag } : {}),

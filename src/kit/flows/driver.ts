@@ -101,7 +101,7 @@ export class FlowRun {
   /** Compares an answer with an operation's expectation (run outcome fields included). */
   judge(where: string, answer: RunAnswer, expect: OpExpect | undefined, difference?: ReturnType<typeof stateDifference>): FlowFailure[] {
     const wantOk = expect?.ok ?? true;
-    if (answer.ok !== wantOk) {
+    if (wantOk !== 'any' && answer.ok !== wantOk) {
       return [{
         where,
         message: wantOk ? `the runtime rejected the operation: ${answer.ok ? '' : `${answer.code}: ${answer.message}`}` : 'the runtime accepted an operation that must be rejected',
@@ -113,7 +113,8 @@ export class FlowRun {
       return [{ where, message: `rejected with code ${answer.code}, expected ${expect.code}`, expected: expect.code, seen: answer.code }];
     }
     if (difference) {
-      return [{ where, message: `the rejected operation changed the runtime: ${difference.summary.join('; ')}`, expected: 'PSG and event stream unchanged', seen: difference.summary, events: evidence(difference.newEvents) }];
+      const what = answer.ok ? 'the operation, accepted as a no-op,' : 'the rejected operation';
+      return [{ where, message: `${what} changed the runtime: ${difference.summary.join('; ')}`, expected: 'PSG and event stream unchanged', seen: difference.summary, events: evidence(difference.newEvents) }];
     }
     const outcome = answer.ok ? answer.outcome : undefined;
     if (expect?.paused !== undefined && outcome?.paused !== expect.paused) {

@@ -211,17 +211,22 @@ function appendOnly(where: string, before: Trace | undefined, now: Trace): FlowF
 
 const gradeConfirm: Grader<'confirm'> = async (c, o) => {
   const where = `${o.where}.confirm`;
-  const confirm = await o.src.objects.confirm();
-  if (!confirm) return [{ where, message: `no Confirm targets plan ${o.expanded.names.planId}`, expected: 'a Confirm', seen: null }];
-  const decisions = confirm.decisions ?? [];
+  // A runtime may keep one Confirm for every review round or open one per round (digest §3.5):
+  // decisions are counted over all of the plan's Confirms, in the order they were decided.
+  const confirms = await o.src.objects.confirms();
+  if (confirms.length === 0) return [{ where, message: `no Confirm targets plan ${o.expanded.names.planId}`, expected: 'a Confirm', seen: null }];
+  const decisions = confirms.flatMap((x) => x.decisions ?? []);
   const out: FlowFailure[] = [];
-  if (c.decisions !== undefined) out.push(...count(`${where}.decisions`, 'Confirm decisions', c.decisions, decisions.length, o));
-  if (c.targets_plan && (confirm.target_type !== 'plan' || confirm.target_id !== o.expanded.names.planId)) {
-    out.push({ where: `${where}.targets_plan`, message: 'the Confirm does not target the plan', expected: { target_type: 'plan', target_id: o.expanded.names.planId }, seen: { target_type: confirm.target_type, target_id: confirm.target_id } });
+  if (c.decisions !== undefined) out.push(...count(`${where}.decisions`, `decisions over the ${confirms.length} Confirm(s) of the plan`, c.decisions, decisions.length, o));
+  const astray = confirms.filter((x) => x.target_type !== 'plan' || x.target_id !== o.expanded.names.planId);
+  if (c.targets_plan && astray.length > 0) {
+    out.push({ where: `${where}.targets_plan`, message: 'a Confirm of the plan does not target it as target_type plan', expected: { target_type: 'plan', target_id: o.expanded.names.planId }, seen: astray.map((x) => ({ confirm_id: x.confirm_id, target_type: x.target_type, target_id: x.target_id })) });
   }
-  const latest = decisions.at(-1);
-  if (c.latest_decision_matches && latest && latest.status !== confirm.status) {
-    out.push({ where: `${where}.latest_decision_matches`, message: `Confirm status ${confirm.status} differs from its latest decision ${latest.status}`, expected: latest.status, seen: confirm.status });
+  if (c.latest_decision_matches) {
+    for (const x of confirms) {
+      const latest = x.decisions?.at(-1);
+      if (latest && latest.status !== x.status) out.push({ where: `${where}.latest_decision_matches`, message: `Confirm ${x.confirm_id} is ${x.status} but its latest decision is ${latest.status}`, expected: latest.status, seen: x.status });
+    }
   }
   return out;
 };

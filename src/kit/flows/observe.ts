@@ -5,6 +5,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { GraphExport, ObjectRef, Session } from '../../adapter/contract.js';
 import type { BusEvent, Confirm, Plan, Trace } from '../../mplp/types.js';
+import { nodeKind } from '../psg-names.js';
 import type { ExpandedFlow } from './expand.js';
 
 /** A harness or adapter problem (not a verdict on the runtime): the check ends `error`. */
@@ -101,28 +102,49 @@ export class FlowObjects {
     return (await this.get<{ status?: string }>(ref))?.status;
   }
 
-  /** Objects of one PSG node type that satisfy a predicate. */
-  private async find<T>(type: string, keep: (o: T) => boolean): Promise<T[]> {
+  /** Objects of one kind (contract ObjectType; the export may spell it TraceNode, TRACE, …) that satisfy a predicate. */
+  private async find<T>(type: ObjectRef['type'], keep: (o: T) => boolean): Promise<T[]> {
     const graph = await this.session.graph();
     const out: T[] = [];
-    for (const n of graph.nodes.filter((n) => n.type === type)) {
-      const o = await this.get<T>({ type: n.type as ObjectRef['type'], id: n.id });
+    for (const n of graph.nodes.filter((n) => nodeKind(n.type) === type)) {
+      const o = await this.get<T>({ type, id: n.id });
       if (o && keep(o)) out.push(o);
     }
     return out;
   }
 
-  /** The trace bound to the flow's plan, if the runtime keeps one. */
+  /** The trace bound to the flow's plan, if the runtime keeps one (it may create it late: digest §3.4). */
   async trace(): Promise<Trace | undefined> {
     const traces = await this.find<Trace>('trace', (t) => t.plan_id === this.planId);
     return traces[0];
   }
 
-  /** The flow's declared Confirm, else the single Confirm targeting the plan. */
+  /**
+   * The flow's declared Confirm, else the plan's current Confirm: a runtime may open one per
+   * review round (digest §3.5), so the open (pending) one if any, else the latest decided.
+   */
   async confirm(): Promise<Confirm | undefined> {
     if (this.expanded.confirm) return this.get<Confirm>({ type: 'confirm', id: this.expanded.confirm.confirm_id });
-    const confirms = await this.find<Confirm>('confirm', (c) => c.target_id === this.planId);
-    if (confirms.length > 1) throw new HarnessError(`${confirms.length} Confirms target plan ${this.planId}; the flow cannot tell which one to read`);
-    return confirms[0];
+    return currentConfirm(await this.confirms());
   }
+
+  /** Every Confirm targeting the flow's plan (one per review round, or one for all rounds). */
+  async confirms(): Promise<Confirm[]> {
+    if (this.expanded.confirm) {
+      const declared = await this.get<Confirm>({ type: 'confirm', id: this.expanded.confirm.confirm_id });
+      const others = await this.find<Confirm>('confirm', (c) => c.target_id === this.planId && c.confirm_id !== this.expanded.confirm!.confirm_id);
+      return [...(declared ? [declared] : []), ...others];
+    }
+    return this.find<Confirm>('confirm', (c) => c.target_id === this.planId);
+  }
+}
+
+/** Of several Confirms of one target: the pending one, else the one decided (or requested) last. */
+export function currentConfirm(confirms: readonly Confirm[]): Confirm | undefined {
+  const pending = confirms.filter((c) => c.status === 'pending');
+  const pool = pending.length > 0 ? pending : confirms;
+  const when = (c: Confirm) => Math.max(Date.parse(c.decisions?.at(-1)?.decided_at ?? '') || 0, Date.parse(c.requested_at) || 0);
+  let best: Confirm | undefined;
+  for (const c of pool) if (!best || when(c) >= when(best)) best = c;
+  return best;
 }

@@ -6,7 +6,8 @@ import { EVENT_FAMILIES, MAP_EVENT_TYPES, SA_EVENT_TYPES, type BusEvent } from '
 import type { Count } from './spec.js';
 
 export type Selector =
-  /** Every event of an observability family, e.g. `graph_update`. */
+  /** Every event of an observability family, e.g. `graph_update`; for `pipeline_stage`, only
+   *  the events about the flow's plan and its steps (see `aboutFlowPlan`). */
   | { kind: 'family'; family: string }
   /** An SA/MAP event type, optionally for one step (`SAStepStarted:a`). */
   | { kind: 'profile'; eventType: string; step?: string }
@@ -58,22 +59,44 @@ export function isStatusChange(e: BusEvent): boolean {
   return familyOf(e) === 'pipeline_stage' && typeof p['resource_id'] === 'string' && typeof p['to_status'] === 'string';
 }
 
+/**
+ * WorkflowPaused / WorkflowResumed (SEED-ORCH; digest §3.9): a pipeline_stage event with
+ * payload.paused, or named by its event_type (the seed's name) when the payload says nothing.
+ */
+export function isPauseEvent(e: BusEvent, paused: boolean): boolean {
+  if (familyOf(e) !== 'pipeline_stage') return false;
+  const flag = payloadOf(e)['paused'];
+  if (typeof flag === 'boolean') return flag === paused;
+  return e.event_type === (paused ? 'WorkflowPaused' : 'WorkflowResumed');
+}
+
 export function statusChangeOf(e: BusEvent): { resource: string; from: string; to: string } | undefined {
   if (!isStatusChange(e)) return undefined;
   const p = payloadOf(e);
   return { resource: p['resource_id'] as string, from: String(p['from_status']), to: p['to_status'] as string };
 }
 
+/**
+ * A pipeline_stage event about the flow's plan or one of its steps (payload.resource_id,
+ * digest §5.3). Confirm, Context, Collab and Core may emit pipeline_stage too (digest §5.1),
+ * so counts and orders of pipeline_stage are kept to the resources they are about; events
+ * of other resources are judged by their own rules (envelope, invariants).
+ */
+export function aboutFlowPlan(e: BusEvent, names: NameResolver): boolean {
+  const id = payloadOf(e)['resource_id'];
+  return familyOf(e) === 'pipeline_stage' && typeof id === 'string' && (id === names.planId || names.stepIds.has(id));
+}
+
 export function matches(sel: Selector, e: BusEvent, names: NameResolver): boolean {
   switch (sel.kind) {
     case 'family':
-      return familyOf(e) === sel.family;
+      return sel.family === 'pipeline_stage' ? aboutFlowPlan(e, names) : familyOf(e) === sel.family;
     case 'profile': {
       if (familyOf(e) !== undefined || e.event_type !== sel.eventType) return false;
       return sel.step === undefined || payloadOf(e)['step_id'] === names.stepId(sel.step);
     }
     case 'pause':
-      return familyOf(e) === 'pipeline_stage' && payloadOf(e)['paused'] === sel.paused;
+      return isPauseEvent(e, sel.paused) && (payloadOf(e)['resource_id'] ?? (e as { pipeline_id?: unknown }).pipeline_id) === names.planId;
     case 'status': {
       const change = statusChangeOf(e);
       if (!change) return false;

@@ -200,7 +200,8 @@ class Checker {
 
   private opExpect(pointer: string, e: OpExpect | undefined): void {
     if (!e) return;
-    if (e.ok !== false && (e.code !== undefined || e.unchanged !== undefined)) this.add(pointer, 'code and unchanged describe a rejection; add ok: false');
+    if (e.ok !== false && e.code !== undefined) this.add(pointer, 'code describes a rejection; add ok: false');
+    if (e.ok !== false && e.ok !== 'any' && e.unchanged !== undefined) this.add(pointer, 'unchanged describes a rejection or a no-op; add ok: false or ok: any');
     if (e.plan !== undefined) this.status(`${pointer}/plan`, 'plan', e.plan);
   }
 
@@ -258,7 +259,7 @@ class Checker {
 }
 
 function expectsRejection(e: OpExpect | undefined): boolean {
-  return e?.ok === false;
+  return e?.ok === false || e?.ok === 'any';
 }
 
 /** Every cross-reference problem of a schema-valid flow, in document order of discovery. */

@@ -72,7 +72,9 @@ export interface DriftEntrySpec {
 }
 
 export interface OpExpect {
-  ok?: boolean;
+  /** `any`: the runtime may accept or refuse (e.g. an accepted same-status no-op); with
+   *  `unchanged` nothing may change either way. */
+  ok?: boolean | 'any';
   code?: string;
   unchanged?: boolean;
   paused?: boolean;

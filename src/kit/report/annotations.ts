@@ -3,6 +3,7 @@
 // Failures that decide the CI verdict are errors; baselined failures, SHOULD/MAY failures
 // and tolerated stale entries are warnings.
 
+import { outcomeFor } from './verdicts.js';
 import { isAbsolute, relative, sep } from 'node:path';
 import { readYamlSource } from '../flows/source.js';
 import type { JudgedReport } from '../baseline/judge.js';
@@ -82,7 +83,7 @@ export async function githubAnnotations(report: JudgedReport, cwd: string = proc
   for (const c of report.checks.filter((x) => x.outcome === 'fail' || x.outcome === 'error')) out.push(await checkAnnotation(c, report, cwd));
 
   // Level failures no failing check explains: a capability core conformance needs is not claimed.
-  const failingChecks = new Set(report.checks.filter((c) => c.outcome === 'fail').flatMap((c) => c.requirements));
+  const failingChecks = new Set(report.checks.flatMap((c) => c.requirements.filter((id) => outcomeFor(c, id) === 'fail')));
   const baselinedIds = new Set((report.baseline?.baselined ?? []).map((b) => b.requirement));
   for (const f of report.verdict.failures.filter((x) => !failingChecks.has(x.requirement))) {
     out.push({ kind: baselinedIds.has(f.requirement) ? 'warning' : 'error', title: `${report.verdict.level}: ${f.requirement}`, message: f.reason });

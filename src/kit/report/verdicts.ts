@@ -1,6 +1,7 @@
 // From check outcomes to requirement verdicts to a conformance-level verdict. The policy
 // (documented for vendors in docs/adapter.md):
-//   requirement: fail if any of its checks failed; else error if any errored; else blocked if
+//   requirement: each check counts with its outcome for that requirement (a failure is charged
+//     to the requirements it is about; CheckRecord.by_requirement), then: fail if any failed; else error if any errored; else blocked if
 //     any was blocked; else pass if any passed (skipped checks are ignored); else skipped when
 //     every check was skipped; untested when no check grades it.
 //   core: every core MUST requirement passes. A core MUST requirement whose capability is not
@@ -59,9 +60,15 @@ const PRECEDENCE: ReadonlyArray<[CheckRecord['outcome'], RequirementVerdictValue
   ['pass', 'pass'],
 ];
 
-export function requirementVerdict(records: readonly CheckRecord[]): RequirementVerdictValue {
+/** A check's outcome for one of its requirements: its charge when it has one, else its own outcome. */
+export function outcomeFor(record: Pick<CheckRecord, 'outcome' | 'by_requirement'>, requirement: string): CheckRecord['outcome'] {
+  return record.by_requirement?.[requirement] ?? record.outcome;
+}
+
+export function requirementVerdict(records: readonly CheckRecord[], requirement?: string): RequirementVerdictValue {
   if (records.length === 0) return 'untested';
-  for (const [outcome, verdict] of PRECEDENCE) if (records.some((r) => r.outcome === outcome)) return verdict;
+  const outcomes = records.map((r) => (requirement === undefined ? r.outcome : outcomeFor(r, requirement)));
+  for (const [outcome, verdict] of PRECEDENCE) if (outcomes.includes(outcome)) return verdict;
   return 'skipped';
 }
 
@@ -76,7 +83,7 @@ export function requirementVerdicts(catalogue: Catalogue, scope: readonly string
       core: req.core,
       rule: req.rule,
       needs: [...req.needs],
-      verdict: requirementVerdict(graded),
+      verdict: requirementVerdict(graded, id),
       checks: graded.map((r) => r.id),
     };
   });

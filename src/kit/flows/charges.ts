@@ -1,0 +1,192 @@
+// Which requirements a broken flow expectation is charged to. A flow lists several
+// requirements; one wrong count must not fail all of them (issue 15, class 7). Each
+// expectation key and each operation names the requirement ids (or id prefixes) whose rules
+// it can evidence; a failure is charged to those of them the flow lists. The table is data:
+// test/flows-charges.test.ts holds every shipped flow to it (each listed requirement is
+// chargeable by something the flow grades, and every expectation charges something listed).
+
+import { parseSelector } from './selectors.js';
+import { operationName, type ExpectationSpec, type FlowSpec, type OperationSpec } from './spec.js';
+
+/** Requirement ids or prefixes ("L3-EVT-") a piece of evidence can speak for. */
+type Charges = readonly string[];
+
+const STATUS_EVENTS: Charges = ['L3-EVT-001', 'L3-EVT-002', 'L3-EVT-003', 'L3-ORCH-006'];
+
+/** Final statuses read back: the behaviour rules (everything but the event and trace areas). */
+const OUTCOMES: Charges = ['L3-LIFE-', 'L3-ORCH-', 'L3-APPR-', 'L3-PAUSE-', 'L3-SA-001', 'L3-MAP-001', 'L3-MAP-002', 'L3-PSG-004', 'L3-AEL-', 'L3-RB-', 'L3-DRIFT-', 'L3-DAG-', 'L3-PSG-001', 'L3-PSG-003', 'L3-PSG-005'];
+
+const EXPECTATION_CHARGES: Readonly<Record<keyof ExpectationSpec, Charges>> = {
+  final: OUTCOMES,
+  events: STATUS_EVENTS, // refined per selector below
+  transitions: ['L3-EVT-001', 'L3-EVT-002', 'L3-EVT-003', 'L3-EVT-009', 'L3-LIFE-', 'L3-ORCH-', 'L3-APPR-', 'L3-PAUSE-'],
+  order: ['L3-ORCH-001', 'L3-ORCH-003', 'L3-ORCH-004', 'L3-MAP-002', 'L3-EVT-008', 'L3-SA-001', 'L3-SA-002', 'L3-PAUSE-', 'L3-RB-', 'L3-APPR-001'],
+  between: ['L3-ORCH-', 'L3-PAUSE-', 'L3-MAP-', 'L3-SA-001', 'L3-EVT-008'],
+  max_overlap: ['L3-ORCH-007', 'L3-MAP-001', 'L3-SA-001'],
+  // AEL calls are what ran: nothing may run for a rejected plan, a gated one, a frozen one.
+  ael: ['L3-ORCH-', 'L3-AEL-', 'L3-SA-001', 'L3-SA-002', 'L3-LIFE-006', 'L3-LIFE-007', 'L3-LIFE-010', 'L3-APPR-', 'L3-PAUSE-', 'L3-MAP-001', 'L3-MAP-002', 'L3-PSG-002', 'L3-DAG-', 'L3-RB-'],
+  trace: ['L3-TRACE-', 'L3-SA-006', 'L3-DRIFT-005', 'L3-RB-003', 'L3-RB-007'],
+  confirm: ['L3-APPR-'],
+  unchanged_since: ['L3-PSG-002', 'L3-LIFE-004', 'L3-LIFE-005', 'L3-LIFE-010', 'L3-TRACE-', 'L3-RB-003', 'L3-DRIFT-'],
+  graph_deltas: ['L3-EVT-004', 'L3-EVT-005', 'L3-DRIFT-', 'L3-RB-005'],
+  events_valid: ['L3-EVT-006', 'L3-EVT-007', 'L3-EVT-008'],
+  chains: ['L3-EVT-001', 'L3-EVT-002', 'L3-EVT-009', 'L3-LIFE-005'],
+  objects_valid: ['L3-PSG-005', 'L3-PSG-006'],
+  sa_run: ['L3-SA-003', 'L3-SA-004', 'L3-SA-005'],
+  map_run: ['L3-MAP-003', 'L3-MAP-004'],
+  files: ['L3-DRIFT-', 'L3-RB-'],
+  artifacts: ['L3-DRIFT-', 'L3-RB-005'],
+  compensations: ['L3-RB-'],
+};
+
+/** Events counted by one selector. */
+function selectorCharges(text: string): Charges {
+  const parsed = parseSelector(text);
+  if (!parsed.ok) return STATUS_EVENTS;
+  const sel = parsed.selector;
+  switch (sel.kind) {
+    case 'pause':
+      return ['L3-PAUSE-003'];
+    case 'profile':
+      return sel.eventType.startsWith('SA') ? ['L3-SA-003', 'L3-SA-004', 'L3-SA-005'] : ['L3-MAP-003', 'L3-MAP-004'];
+    case 'status':
+      return STATUS_EVENTS;
+    case 'family':
+      return FAMILY_CHARGES[sel.family] ?? ['L3-EVT-006', 'L3-EVT-007'];
+  }
+}
+
+const FAMILY_CHARGES: Readonly<Record<string, Charges>> = {
+  // A count of a plan's stage events also shows what a refused or rejected request changed.
+  pipeline_stage: [...STATUS_EVENTS, 'L3-PAUSE-003', 'L3-PSG-002', 'L3-LIFE-005', 'L3-LIFE-006'],
+  graph_update: ['L3-EVT-004', 'L3-EVT-005', 'L3-DRIFT-007', 'L3-DRIFT-011'],
+  runtime_execution: ['L3-EVT-010'],
+  impact_analysis: ['L3-DRIFT-001'],
+  compensation_plan: ['L3-RB-001'],
+};
+
+/** Requirements an operation's own expectation (its answer, `unchanged`) speaks for. */
+function operationCharges(op: OperationSpec): Charges {
+  const name = operationName(op);
+  const body = op[name] as { expect?: { ok?: unknown; unchanged?: boolean }; target?: string } | null | undefined;
+  const refusal = body?.expect?.ok === false || body?.expect?.ok === 'any';
+  const unchanged = body?.expect?.unchanged ? ['L3-LIFE-005', 'L3-PSG-002'] : [];
+  switch (name) {
+    case 'load':
+      return refusal ? ['L3-PSG-001', 'L3-PSG-002', 'L3-PSG-003', 'L3-PSG-005', 'L3-DAG-'] : ['L3-PSG-', 'L3-MAP-005'];
+    case 'transition': {
+      const target = body?.target ?? '';
+      const object = target.startsWith('step:') ? 'step' : target;
+      if (!refusal) return object === 'context' ? ['L3-LIFE-011'] : ['L3-LIFE-003', 'L3-LIFE-011', 'L3-APPR-002', 'L3-ORCH-004'];
+      const forbidden: Record<string, Charges> = {
+        plan: ['L3-LIFE-001', 'L3-LIFE-004', 'L3-LIFE-006', 'L3-LIFE-007', 'L3-APPR-003'],
+        step: ['L3-LIFE-002', 'L3-LIFE-004', 'L3-LIFE-008', 'L3-LIFE-010', 'L3-ORCH-001'],
+        context: ['L3-LIFE-011', 'L3-LIFE-004'],
+      };
+      return [...(forbidden[object] ?? ['L3-LIFE-']), ...unchanged];
+    }
+    case 'reject_all':
+      return ['L3-LIFE-001', 'L3-LIFE-002', 'L3-LIFE-004', 'L3-LIFE-005', 'L3-LIFE-011'];
+    case 'confirm':
+      return refusal ? ['L3-APPR-005', ...unchanged] : ['L3-APPR-'];
+    case 'run':
+    case 'await_run':
+      return refusal ? ['L3-LIFE-006', 'L3-LIFE-007', ...unchanged] : ['L3-ORCH-', 'L3-APPR-001', 'L3-SA-001', 'L3-MAP-', 'L3-AEL-', 'L3-PAUSE-', 'L3-LIFE-009', 'L3-RB-', 'L3-DRIFT-'];
+    case 'cancel':
+    case 'await_cancel':
+      return ['L3-ORCH-004', 'L3-LIFE-004', 'L3-LIFE-010'];
+    case 'pause':
+      return refusal ? ['L3-PAUSE-005'] : ['L3-PAUSE-001', 'L3-PAUSE-003'];
+    case 'resume':
+      return refusal ? ['L3-PAUSE-005'] : ['L3-PAUSE-004', 'L3-PAUSE-003'];
+    case 'await_barrier':
+      return ['L3-MAP-001', 'L3-ORCH-001', 'L3-ORCH-005', 'L3-ORCH-007', 'L3-PAUSE-', 'L3-APPR-001', 'L3-SA-001', 'L3-AEL-', 'L3-RB-', 'L3-DRIFT-'];
+    case 'register_module':
+    case 'invoke_module':
+    case 'list_modules':
+      return ['L3-REG-001'];
+    case 'unregister_module':
+      return ['L3-REG-002'];
+    case 'vsl_set':
+    case 'vsl_get':
+      return ['L3-VSL-'];
+    default:
+      // Drift and rollback operations (scan, ingest, reconcile, resolve, set_policy, …).
+      return ['L3-DRIFT-', 'L3-RB-'];
+  }
+}
+
+/** Final statuses of the flow's other objects speak for their own rules. */
+const FINAL_CHARGES: Readonly<Record<string, Charges>> = {
+  trace: ['L3-TRACE-004', 'L3-SA-006'],
+  confirm: ['L3-APPR-'],
+  context: ['L3-LIFE-007', 'L3-LIFE-011'],
+};
+
+function expectationCharges(path: string[]): Charges {
+  const [key, sub] = path as [keyof ExpectationSpec, string | undefined];
+  if (key === 'events' && sub !== undefined) return selectorCharges(sub);
+  if (key === 'final' && sub !== undefined) return FINAL_CHARGES[sub.split('.')[0]!] ?? OUTCOMES;
+  return EXPECTATION_CHARGES[key] ?? [];
+}
+
+/** What a failure location (`operations[3].transition`, `expect.events.pipeline_stage`, `operations[2].check.final.plan`) can be charged to. */
+export function chargesOf(where: string, spec: FlowSpec): Charges {
+  const op = /^operations\[(\d+)\]\.([a-z_]+)(?:\.(.*))?$/.exec(where.split(' ')[0]!);
+  if (op) {
+    const operation = spec.operations[Number(op[1])];
+    if (op[2] === 'check') return expectationCharges(splitPath(op[3] ?? ''));
+    if (op[2] === 'await_events') return selectorCharges(operation?.await_events?.match ?? '');
+    return operation ? operationCharges(operation) : [];
+  }
+  const exp = /^expect\.(.*)$/.exec(where);
+  // Grading a caller adds (the upstream importer's invariants and expected/ objects) is what
+  // the flow is for: it speaks for every requirement the flow lists.
+  return exp ? expectationCharges(splitPath(exp[1]!)) : ['L3-'];
+}
+
+/** `events.*.in_progress` → [events, *.in_progress]: the second part may hold dots (selectors). */
+function splitPath(path: string): string[] {
+  const dot = path.indexOf('.');
+  if (dot < 0) return [path.replace(/\[\d+\]$/, '')];
+  return [path.slice(0, dot).replace(/\[\d+\]$/, ''), path.slice(dot + 1)];
+}
+
+function covers(charges: Charges, id: string): boolean {
+  return charges.some((c) => (c.endsWith('-') ? id.startsWith(c) : id === c));
+}
+
+/**
+ * The flow's requirements a failure at `where` is charged to. None when the failure is about
+ * no requirement the flow lists: then it broke a prerequisite of the flow (e.g. the plan of a
+ * trace flow did not end as it must), and the flow's requirements are blocked by it.
+ */
+export function chargedRequirements(where: string, spec: FlowSpec): { requirements: string[]; matched: boolean; about: readonly string[] } {
+  const charges = chargesOf(where, spec);
+  const hit = spec.requirements.filter((id) => covers(charges, id));
+  return { requirements: hit, matched: hit.length > 0, about: charges };
+}
+
+/** Every location the flow grades, for the lint: its operations and its expectation keys. */
+export function gradedLocations(spec: FlowSpec): string[] {
+  const out: string[] = [];
+  const block = (prefix: string, e: ExpectationSpec) => {
+    for (const [key, value] of Object.entries(e)) {
+      if (value === undefined) continue;
+      if (key === 'events' || key === 'final') for (const sub of Object.keys(value as object)) out.push(`${prefix}.${key}.${sub}`);
+      else out.push(`${prefix}.${key}`);
+    }
+  };
+  spec.operations.forEach((op, i) => {
+    const name = operationName(op);
+    if (name === 'check') block(`operations[${i}].check`, op.check!);
+    else if (!['snapshot', 'release_barrier'].includes(name)) out.push(`operations[${i}].${name}`);
+  });
+  if (spec.expect) block('expect', spec.expect);
+  return out;
+}
+
+/** True when something at `where` could be charged to requirement `id`. */
+export function canCharge(where: string, spec: FlowSpec, id: string): boolean {
+  return covers(chargesOf(where, spec), id);
+}
