@@ -85,7 +85,7 @@ export const STEP_TABLE: LifecycleTable = {
   terminal: ['completed', 'failed', 'skipped'],
   unlisted: 'R',
   rows: [
-    { from: 'pending', to: 'in_progress', class: 'A', guards: ['plan_in_progress', 'dependencies_completed'], rule: `${PLANMOD} §4.1: a step starts only when every dependency is completed and the plan is in_progress` },
+    { from: 'pending', to: 'in_progress', class: 'A', guards: ['plan_in_progress', 'dependencies_completed', 'context_active'], rule: `${PLANMOD} §4.1: a step starts only when every dependency is completed and the plan is in_progress; CTX-MOD@old §3.2: not while its Context is suspended (execution paused)` },
     { from: 'pending', to: 'blocked', class: 'A', guards: ['dependency_failed'], rule: `${PLANMOD}: blocked when a dependency failed` },
     { from: 'pending', to: 'skipped', class: 'A', rule: `${PLANMOD}: conditional skip` },
     { from: 'in_progress', to: 'completed', class: 'A', rule: `${PLANMOD}: execution succeeded` },

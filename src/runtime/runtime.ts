@@ -419,6 +419,7 @@ export class L3Runtime {
       if (object === 'step') this.refuseAfterPlanEnd(ref.id, to);
       const changed = await this.changeStatusLocked(this.manualRequest(object, ref.id, to));
       if (changed && object === 'plan' && to === 'proposed') this.onPlanSubmitted(ref.id);
+      if (changed && object === 'context' && to === 'active') this.contextReactivated(ref.id);
     });
   }
 
@@ -453,6 +454,11 @@ export class L3Runtime {
     for (const n of this.psg.nodesOfType('confirm')) {
       if (n.data['target_id'] === planId && !(this.confirmsOfTarget.get(planId) ?? []).includes(n.id)) this.indexConfirm(planId, n.id);
     }
+  }
+
+  /** Runs held because their Context was not active start their ready steps again. */
+  protected contextReactivated(contextId: string): void {
+    for (const run of this.runs.values()) if (this.psg.node(run.planId)?.data['context_id'] === contextId) run.contextActive();
   }
 
   protected refuseWhileRunning(ref: ObjectRef, to: string): void {

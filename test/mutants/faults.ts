@@ -355,19 +355,19 @@ export const FAULTS: readonly Fault[] = [
   {
     name: 'omits-step-completed-event',
     description: 'no pipeline_stage event when a step completes',
-    requirements: ['L3-EVT-002', 'L3-LIFE-003', 'L3-EVT-009', 'L3-ORCH-004', 'L3-ORCH-005', 'L3-ORCH-006', 'L3-AEL-001', 'L3-SA-006'],
+    requirements: ['L3-EVT-002', 'L3-LIFE-003', 'L3-EVT-009', 'L3-ORCH-004', 'L3-ORCH-005', 'L3-ORCH-006'],
     patch: onEmit((e) => (isStepChange(e, 'completed') ? [] : e)),
   },
   {
     name: 'duplicate-step-started-event',
     description: 'two pipeline_stage events for each step start',
-    requirements: ['L3-EVT-003', 'L3-EVT-008'],
+    requirements: ['L3-EVT-003'],
     patch: (rt) => onEmit((e) => (isStepChange(e, 'in_progress') ? [e, { ...structuredClone(e), event_id: rt.executionHost().ids.next() }] : e))(rt, {}),
   },
   {
     name: 'event-for-rejected-transition',
     description: 'a rejected plan transition still emits a pipeline_stage event',
-    requirements: ['L3-LIFE-005', 'L3-EVT-001'],
+    requirements: ['L3-LIFE-005'],
     patch: (rt) => {
       const transition = rt.transition.bind(rt);
       rt.transition = async (ref, to) => {
@@ -394,7 +394,7 @@ export const FAULTS: readonly Fault[] = [
   {
     name: 'wrong-node-delta',
     description: 'graph_update node_delta is one too high',
-    requirements: ['L3-EVT-005', 'L3-MAP-003', 'L3-MAP-004', 'L3-MAP-005'],
+    requirements: ['L3-EVT-005'],
     patch: onEmit((e) => ('event_family' in e && e.event_family === 'graph_update' ? { ...e, node_delta: (e['node_delta'] as number) + 1 } : e)),
   },
   {
@@ -410,7 +410,7 @@ export const FAULTS: readonly Fault[] = [
   {
     name: 'allows-draft-to-in-progress',
     description: 'a draft plan may move straight to in_progress',
-    requirements: ['L3-LIFE-001', 'L3-PSG-006', 'L3-LIFE-006', 'L3-AEL-003'],
+    requirements: ['L3-LIFE-001', 'L3-PSG-006', 'L3-LIFE-006'],
     patch: allowPair((o, from, to) => o === 'plan' && from === 'draft' && to === 'in_progress'),
   },
   {
@@ -436,7 +436,7 @@ export const FAULTS: readonly Fault[] = [
   {
     name: 'non-atomic-rejection',
     description: 'a rejected transition changes the status before reporting the error',
-    requirements: ['L3-LIFE-005', 'L3-PSG-004', 'L3-LIFE-002', 'L3-LIFE-008', 'L3-APPR-004'],
+    requirements: ['L3-LIFE-005', 'L3-PSG-004', 'L3-LIFE-002'],
     patch: (rt) => {
       const change = rt.changeStatusLocked.bind(rt);
       rt.changeStatusLocked = async (req) => {
@@ -471,7 +471,7 @@ export const FAULTS: readonly Fault[] = [
   {
     name: 'sa-runs-in-parallel',
     description: 'an SA run uses the MAP concurrency limit',
-    requirements: ['L3-SA-001', 'L3-SA-003', 'L3-SA-005'],
+    requirements: ['L3-SA-001', 'L3-SA-003'],
     patch: (rt, options) => {
       rt.runLimit = () => Math.max(2, options.maxConcurrency ?? 4);
     },
@@ -626,10 +626,145 @@ export const FAULTS: readonly Fault[] = [
   {
     name: 'runs-in-suspended-context',
     description: 'a plan enters in_progress although its Context is suspended',
-    requirements: ['L3-LIFE-007', 'L3-LIFE-011'],
+    requirements: ['L3-LIFE-007'],
     patch: skipGuard('context_active'),
   },
   // -------------------------------------------------------------- drift and rollback
+  {
+    name: 'keeps-running-in-suspended-context',
+    description: 'a run keeps starting steps after its Context was suspended mid-run',
+    requirements: ['L3-LIFE-012'],
+    patch: (rt, options) => {
+      const guard = rt.transitionGuard;
+      rt.transitionGuard = (object, id, from, to, guards) => guard(object, id, from, to, object === 'step' ? (g) => (g === 'context_active' ? null : guards(g)) : guards);
+      onRun((run) => {
+        const host = run.host as RunSeams['host'] & { psg: ProjectSemanticGraph };
+        const status = host.status.bind(host);
+        (run as unknown as { host: unknown }).host = { ...host, status: (nodeId: string) => (host.psg.node(nodeId)?.type === 'context' ? 'active' : status(nodeId)) };
+      })(rt, options);
+    },
+  },
+  {
+    name: 'events-out-of-order',
+    description: 'events() hands the timeline back with its second and third events swapped',
+    requirements: ['L3-EVT-008'],
+    patch: (rt) => {
+      const bus = rt.bus as unknown as { events(): BusEvent[] };
+      const events = bus.events.bind(bus);
+      bus.events = () => {
+        const list = events();
+        if (list.length >= 3) [list[1], list[2]] = [list[2]!, list[1]!];
+        return list;
+      };
+    },
+  },
+  {
+    name: 'map-session-never-completes',
+    description: 'MAP runs emit no MAPSessionCompleted',
+    requirements: ['L3-MAP-003'],
+    patch: onEmit((e) => (e.event_type === 'MAPSessionCompleted' ? [] : e)),
+  },
+  {
+    name: 'map-turn-numbers-disagree',
+    description: 'each MAPTurnCompleted carries the next turn_number, not its dispatch\'s',
+    requirements: ['L3-MAP-004'],
+    patch: onEmit((e) => {
+      if (e.event_type !== 'MAPTurnCompleted') return e;
+      const payload = (e as { payload?: Record<string, unknown> }).payload ?? {};
+      return { ...e, payload: { ...payload, turn_number: Number(payload['turn_number']) + 1 } } as BusEvent;
+    }),
+  },
+  {
+    name: 'collab-role-ids-dropped',
+    description: 'a Collab read back has lost its participants\' role_id',
+    requirements: ['L3-MAP-005'],
+    patch: (rt) => {
+      const seams = rt as unknown as { get(ref: { type: string; id: string }): unknown };
+      const get = seams.get.bind(rt);
+      seams.get = (ref) => {
+        const o = get(ref) as { participants?: Record<string, unknown>[] } | undefined;
+        if (ref.type !== 'collab' || !o?.participants) return o;
+        return { ...o, participants: o.participants.map(({ role_id: _r, ...p }) => p) };
+      };
+    },
+  },
+  {
+    name: 'steps-start-outside-running-plan',
+    description: 'a step may be moved to in_progress while its plan is not in_progress',
+    requirements: ['L3-LIFE-008'],
+    patch: skipGuard('plan_in_progress'),
+  },
+  {
+    name: 'rejection-keeps-plan-proposed',
+    description: 'a rejecting Confirm decision leaves the plan proposed instead of returning it to draft',
+    requirements: ['L3-APPR-004'],
+    patch: (rt) => {
+      const change = rt.changeStatusLocked.bind(rt);
+      rt.changeStatusLocked = async (req) => {
+        const r = req as { object: string; to: string; reason?: string };
+        if (r.object === 'plan' && r.to === 'draft' && r.reason?.startsWith('confirm ')) return false;
+        return change(req);
+      };
+    },
+  },
+  {
+    name: 'ael-result-not-awaited',
+    description: 'a step completes as soon as its action is handed to the AEL, before the action resolves',
+    requirements: ['L3-AEL-001'],
+    patch: (rt) => {
+      const host = rt.executionHost.bind(rt);
+      rt.executionHost = () => {
+        const h = host();
+        return { ...h, ael: { execute: (action) => (void h.ael.execute(action).catch(() => undefined), Promise.resolve({ status: 'executed' })) } };
+      };
+    },
+  },
+  {
+    name: 'trace-without-events',
+    description: 'nothing is ever recorded in a trace\'s events',
+    requirements: ['L3-SA-006'],
+    patch: (rt) => {
+      (rt as unknown as { recordTraceEvent(): void }).recordTraceEvent = () => undefined;
+    },
+  },
+  {
+    name: 'action-id-not-v4',
+    description: 'actions reach the AEL with an uppercase action_id',
+    requirements: ['L3-AEL-003'],
+    patch: (rt) => {
+      const host = rt.executionHost.bind(rt);
+      rt.executionHost = () => {
+        const h = host();
+        return { ...h, ael: { execute: (action) => h.ael.execute({ ...(action as Record<string, unknown>), action_id: String((action as { action_id: string }).action_id).toUpperCase() } as never) } };
+      };
+    },
+  },
+  {
+    name: 'sa-id-per-event',
+    description: 'every SA event of a run carries a fresh sa_id',
+    requirements: ['L3-SA-005'],
+    patch: (rt) => onEmit((e) => ('sa_id' in e ? ({ ...e, sa_id: rt.ids.next() } as BusEvent) : e))(rt, {}),
+  },
+  {
+    name: 'submission-opens-no-confirm',
+    description: 'draft → proposed opens no Confirm',
+    requirements: ['L3-APPR-002'],
+    patch: (rt) => {
+      (rt as unknown as { submissionMutations(): Mutation[] }).submissionMutations = () => [];
+    },
+  },
+  {
+    name: 'decides-on-approved-confirm',
+    description: 'a further decision on an approved Confirm is accepted',
+    requirements: ['L3-APPR-005'],
+    patch: allowPair((o, from) => o === 'confirm' && from === 'approved'),
+  },
+  {
+    name: 'context-leaves-closed',
+    description: 'a closed Context can be reopened',
+    requirements: ['L3-LIFE-011'],
+    patch: allowPair((o, from) => o === 'context' && from === 'closed'),
+  },
   {
     name: 'scan-misses-deletions',
     description: 'a drift scan does not report tracked files that were deleted',

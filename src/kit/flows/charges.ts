@@ -34,6 +34,7 @@ const EXPECTATION_CHARGES: Readonly<Record<keyof ExpectationSpec, Charges>> = {
   objects_valid: ['L3-PSG-005', 'L3-PSG-006'],
   sa_run: ['L3-SA-003', 'L3-SA-004', 'L3-SA-005'],
   map_run: ['L3-MAP-003', 'L3-MAP-004'],
+  profile_invariants: ['L3-SA-006', 'L3-MAP-005'],
   files: ['L3-DRIFT-', 'L3-RB-'],
   artifacts: ['L3-DRIFT-', 'L3-RB-005'],
   compensations: ['L3-RB-'],
@@ -87,8 +88,11 @@ function operationCharges(op: OperationSpec): Charges {
     }
     case 'reject_all':
       return ['L3-LIFE-001', 'L3-LIFE-002', 'L3-LIFE-004', 'L3-LIFE-005', 'L3-LIFE-011'];
-    case 'confirm':
-      return refusal ? ['L3-APPR-005', ...unchanged] : ['L3-APPR-'];
+    case 'confirm': {
+      if (refusal) return ['L3-APPR-005', ...unchanged];
+      const status = (op.confirm as { status?: string }).status;
+      return status === 'approved' ? ['L3-APPR-003', 'L3-APPR-005', 'L3-APPR-001'] : status === 'rejected' ? ['L3-APPR-004', 'L3-APPR-005'] : ['L3-APPR-005'];
+    }
     case 'run':
     case 'await_run':
       return refusal ? ['L3-LIFE-006', 'L3-LIFE-007', ...unchanged] : ['L3-ORCH-', 'L3-APPR-001', 'L3-SA-001', 'L3-MAP-', 'L3-AEL-', 'L3-PAUSE-', 'L3-LIFE-009', 'L3-RB-', 'L3-DRIFT-'];
@@ -102,9 +106,11 @@ function operationCharges(op: OperationSpec): Charges {
     case 'await_barrier':
       return ['L3-MAP-001', 'L3-ORCH-001', 'L3-ORCH-005', 'L3-ORCH-007', 'L3-PAUSE-', 'L3-APPR-001', 'L3-SA-001', 'L3-AEL-', 'L3-RB-', 'L3-DRIFT-'];
     case 'register_module':
+      return ['L3-REG-001'];
     case 'invoke_module':
     case 'list_modules':
-      return ['L3-REG-001'];
+      // What is listed or invocable shows registration and unregistration alike.
+      return ['L3-REG-'];
     case 'unregister_module':
       return ['L3-REG-002'];
     case 'vsl_set':
@@ -135,7 +141,16 @@ export function chargesOf(where: string, spec: FlowSpec): Charges {
   const op = /^operations\[(\d+)\]\.([a-z_]+)(?:\.(.*))?$/.exec(where.split(' ')[0]!);
   if (op) {
     const operation = spec.operations[Number(op[1])];
-    if (op[2] === 'check') return expectationCharges(splitPath(op[3] ?? ''));
+    if (op[2] === 'check') {
+      // A check right after a state-changing operation grades that operation's effect: its
+      // failure is about both (what the check reads, and what the operation promised).
+      const read = expectationCharges(splitPath(op[3] ?? ''));
+      const previous = spec.operations[Number(op[1]) - 1];
+      if (!previous || PASSIVE.has(operationName(previous))) return read;
+      const effect = operationCharges(previous);
+      const both = read.filter((c) => effect.some((e) => overlaps(c, e)));
+      return both.length > 0 ? narrowest(read, effect) : read;
+    }
     if (op[2] === 'await_events') return selectorCharges(operation?.await_events?.match ?? '');
     return operation ? operationCharges(operation) : [];
   }
@@ -150,6 +165,21 @@ function splitPath(path: string): string[] {
   const dot = path.indexOf('.');
   if (dot < 0) return [path.replace(/\[\d+\]$/, '')];
   return [path.slice(0, dot).replace(/\[\d+\]$/, ''), path.slice(dot + 1)];
+}
+
+/** Operations that change nothing: a check after them grades what came before. */
+const PASSIVE: ReadonlySet<string> = new Set(['check', 'snapshot', 'await_events', 'await_barrier', 'list_modules', 'vsl_get']);
+
+/** True when two charge entries (ids or prefixes) share a requirement. */
+function overlaps(a: string, b: string): boolean {
+  return a.startsWith(b) || b.startsWith(a);
+}
+
+/** The entries of `a` and `b` that cover each other, each kept at its narrower form. */
+function narrowest(a: Charges, b: Charges): Charges {
+  const out = new Set<string>();
+  for (const x of a) for (const y of b) if (overlaps(x, y)) out.add(x.length >= y.length ? x : y);
+  return [...out];
 }
 
 function covers(charges: Charges, id: string): boolean {

@@ -26,6 +26,8 @@ import type { Count, ExpectationSpec } from './spec.js';
 import type { AelCall, CompensationCall } from '../recording-ael.js';
 import type { Session } from '../../adapter/contract.js';
 import { gradeArtifacts, gradeCompensations, gradeFiles } from './workspace-ops.js';
+import { evaluateInvariant } from './invariants.js';
+import { COMPILED_MAP_INVARIANTS, COMPILED_SA_INVARIANTS } from './profile-invariants.js';
 
 export type Snapshot = StateCapture & { trace?: Trace };
 
@@ -396,6 +398,20 @@ const gradeMapRun: Grader<'map_run'> = async (on, o) => {
   return dispatched.length === o.calls.length ? [] : fail(`${dispatched.length} turns dispatched for ${o.calls.length} step actions`, o.calls.length);
 };
 
+const gradeProfileInvariants: Grader<'profile_invariants'> = async (on, o) => {
+  if (!on) return [];
+  const where = `${o.where}.profile_invariants`;
+  const scopes = {
+    context: await o.src.objects.get(await o.src.objects.ref('context')),
+    plan: await o.src.objects.plan(),
+    trace: await o.src.objects.trace(),
+    ...(o.expanded.collab ? { collab: await o.src.objects.get(await o.src.objects.ref('collab')) } : {}),
+  };
+  const rules = [...COMPILED_SA_INVARIANTS, ...(o.expanded.collab ? COMPILED_MAP_INVARIANTS : [])];
+  const broken = rules.flatMap((c) => evaluateInvariant(c, scopes)).filter((r) => !r.ok);
+  return broken.map((r) => ({ where, message: `invariant ${r.id} does not hold at ${r.path}: ${r.message}`, expected: r.id, seen: r.message }));
+};
+
 const GRADERS: { readonly [K in keyof Required<ExpectationSpec>]: Grader<K> } = {
   final: gradeFinal,
   events: gradeEvents,
@@ -413,6 +429,7 @@ const GRADERS: { readonly [K in keyof Required<ExpectationSpec>]: Grader<K> } = 
   objects_valid: gradeObjectsValid,
   sa_run: gradeSaRun,
   map_run: gradeMapRun,
+  profile_invariants: gradeProfileInvariants,
   files: async (spec, o) => gradeFiles(spec, workspaceOf(o), `${o.where}.files`),
   artifacts: async (spec, o) => gradeArtifacts(spec, o.src.kit.session, `${o.where}.artifacts`),
   compensations: async (spec, o) => gradeCompensations(spec, o.src.kit.ael.compensations ?? [], (id) => nameOfStep(o, id), `${o.where}.compensations`),

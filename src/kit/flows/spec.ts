@@ -143,6 +143,8 @@ export interface ExpectationSpec {
   objects_valid?: boolean;
   sa_run?: boolean;
   map_run?: boolean;
+  /** The SA invariants (and, with a collab, the MAP structural invariants) on the objects read back. */
+  profile_invariants?: boolean;
   /** Workspace files by path: their text, or null for "absent". */
   files?: Record<string, string | null>;
   /** What the PSG tracks by path: the text whose sha256 it holds, or null for "untracked". */

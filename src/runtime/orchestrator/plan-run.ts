@@ -67,6 +67,8 @@ const DONE = new Set(['completed', 'skipped']);
 
 export class PlanRun {
   paused = false;
+  /** The plan's Context is not active (suspended: "execution paused", CTX-MOD@old §3.2): no step starts. */
+  held = false;
   stopping: 'failed' | 'cancelled' | null = null;
   protected inFlight = 0;
   protected finishing = false;
@@ -167,8 +169,16 @@ export class PlanRun {
     }
   }
 
+  /** The Context became active again: ready steps start (the runtime calls this). */
+  contextActive(): void {
+    if (!this.held) return;
+    this.held = false;
+    this.pump();
+    this.checkDone();
+  }
+
   protected pump(): void {
-    while (!this.paused && !this.stopping && this.inFlight < this.limit && this.ready.size > 0) {
+    while (!this.paused && !this.held && !this.stopping && this.inFlight < this.limit && this.ready.size > 0) {
       const v = this.ready.pop()!;
       this.inFlight++;
       void this.execute(v);
@@ -181,8 +191,12 @@ export class PlanRun {
     let started = false;
     try {
       started = await host.lock.run(async () => {
-        // Re-checked under the lock: a pause or failure may have landed since the pop.
-        if (this.paused || this.stopping) return false;
+        // Re-checked under the lock: a pause, a failure or a Context suspension may have landed since the pop.
+        if (this.paused || this.held || this.stopping) return false;
+        if (host.status(this.contextId) !== 'active') {
+          this.held = true;
+          return false;
+        }
         await host.changeStatus({ object: 'step', id: stepId, to: 'in_progress' });
         return true;
       });
@@ -190,7 +204,7 @@ export class PlanRun {
       this.fail(stepId, `could not start: ${describe(e)}`);
     }
     if (!started) {
-      if (this.paused && !this.stopping) this.ready.push(v);
+      if ((this.paused || this.held) && !this.stopping) this.ready.push(v);
       this.inFlight--;
       this.checkDone();
       return;
@@ -265,7 +279,8 @@ export class PlanRun {
     if (this.finishing || this.finishedOutcome || this.inFlight > 0) return;
     if (this.stopping) {
       void this.finish(this.stopping);
-    } else if (this.paused) {
+    } else if (this.paused || this.held) {
+      // Paused, or its Context suspended: run() answers paused; resume (or reactivation) continues.
       this.wake(this.host.outcome(this.planId, true));
     } else if (this.ready.size === 0) {
       const open = this.host.psg.stepsOf(this.planId).filter((s) => !DONE.has(this.host.status(s)!));
