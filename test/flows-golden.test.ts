@@ -136,7 +136,7 @@ describe('runtimes that break a rule are caught', () => {
     }));
     const result = await goldenResult('flow.pause-resume', restless);
     expect(result.outcome).toBe('fail');
-    expect(result.message).toMatch(/operations\[7\]\.pause: the runtime accepted an operation that must be rejected/);
+    expect(result.message).toMatch(/operations\[7\]\.await_run: run outcome paused = false, expected true/);
   });
 
   it('a runtime that keeps scheduling while paused fails pause-resume', async () => {
@@ -156,7 +156,7 @@ describe('runtimes that break a rule are caught', () => {
     });
     const result = await goldenResult('flow.pause-resume', pushy);
     expect(result.outcome).toBe('fail');
-    expect(result.message).toMatch(/operations\[9\]\.await_run: run outcome paused = false, expected true/);
+    expect(result.message).toMatch(/operations\[7\]\.await_run: run outcome paused = false, expected true/);
   });
 
   it('a runtime that drops trace segments fails trace-append-only', async () => {

@@ -76,6 +76,7 @@ export interface RunSeams {
   finish(to: 'completed' | 'failed' | 'cancelled'): Promise<void>;
   blockDependentsOfFailures(): Promise<void>;
   pause(): void;
+  resume(): void;
   stopping: string | null;
   remaining: Int32Array;
   index: { ids: readonly string[]; position: Map<string, number>; depStart: Int32Array };
@@ -428,7 +429,7 @@ export const FAULTS: readonly Fault[] = [
   {
     name: 'steps-change-after-plan-end',
     description: 'a manual step change is accepted after the plan is cancelled or failed',
-    requirements: ['L3-LIFE-010'],
+    requirements: ['L3-LIFE-013'],
     patch: (rt) => {
       rt.refuseAfterPlanEnd = () => undefined;
     },
@@ -487,9 +488,19 @@ export const FAULTS: readonly Fault[] = [
   {
     name: 'ignores-pause',
     description: 'pause is acknowledged but scheduling goes on',
-    requirements: ['L3-PAUSE-001', 'L3-PAUSE-002', 'L3-PAUSE-004', 'L3-PAUSE-005'],
+    requirements: ['L3-PAUSE-001', 'L3-PAUSE-005'],
     patch: onRun((run) => {
       run.pause = () => undefined;
+    }),
+  },
+  {
+    name: 'resume-does-not-restart',
+    description: 'resume is acknowledged but the paused run never starts its ready steps again',
+    requirements: ['L3-PAUSE-004'],
+    patch: onRun((run) => {
+      run.resume = () => {
+        (run as unknown as { paused: boolean }).paused = false;
+      };
     }),
   },
   {
@@ -603,7 +614,7 @@ export const FAULTS: readonly Fault[] = [
   {
     name: 'runs-before-approval',
     description: 'a proposed plan runs without waiting for its Confirm',
-    requirements: ['L3-APPR-001', 'L3-APPR-002', 'L3-APPR-003', 'L3-APPR-005'],
+    requirements: ['L3-APPR-001', 'L3-APPR-003'],
     patch: (rt, options) => {
       skipGuard('confirm_approved')(rt, options);
       const run = rt.run.bind(rt);
@@ -643,6 +654,23 @@ export const FAULTS: readonly Fault[] = [
         (run as unknown as { host: unknown }).host = { ...host, status: (nodeId: string) => (host.psg.node(nodeId)?.type === 'context' ? 'active' : status(nodeId)) };
       })(rt, options);
     },
+  },
+  {
+    name: 'omits-plan-completed-event',
+    description: 'no pipeline_stage event when a plan reaches completed',
+    requirements: ['L3-EVT-001'],
+    patch: onEmit((e) => ('event_family' in e && e.event_family === 'pipeline_stage' && e.payload?.['resource_type'] === 'plan' && e.payload?.['to_status'] === 'completed' ? [] : e)),
+  },
+  {
+    name: 'cancel-ends-plan-before-drain',
+    description: 'cancel ends the plan cancelled at once while a step is still running; the step completes afterwards',
+    requirements: ['L3-LIFE-010', 'L3-ORCH-009'],
+    patch: onRun((run) => {
+      (run as unknown as { stop(to: 'failed' | 'cancelled'): Promise<void> }).stop = async (to) => {
+        run.stopping = to;
+        await run.finish(to);
+      };
+    }),
   },
   {
     name: 'events-out-of-order',

@@ -16,10 +16,11 @@ const STATUS_EVENTS: Charges = ['L3-EVT-001', 'L3-EVT-002', 'L3-EVT-003', 'L3-OR
 /** Final statuses read back: the behaviour rules (everything but the event and trace areas). */
 const OUTCOMES: Charges = ['L3-LIFE-', 'L3-ORCH-', 'L3-APPR-', 'L3-PAUSE-', 'L3-SA-001', 'L3-MAP-001', 'L3-MAP-002', 'L3-PSG-004', 'L3-AEL-', 'L3-RB-', 'L3-DRIFT-', 'L3-DAG-', 'L3-PSG-001', 'L3-PSG-003', 'L3-PSG-005'];
 
-const EXPECTATION_CHARGES: Readonly<Record<keyof ExpectationSpec, Charges>> = {
+const EXPECTATION_CHARGES: Readonly<Record<Exclude<keyof ExpectationSpec, 'about'>, Charges>> = {
   final: OUTCOMES,
   events: STATUS_EVENTS, // refined per selector below
-  transitions: ['L3-EVT-001', 'L3-EVT-002', 'L3-EVT-003', 'L3-EVT-009', 'L3-LIFE-', 'L3-ORCH-', 'L3-APPR-', 'L3-PAUSE-'],
+  // The chain of a resource's stage events: its statuses are graded by `final`.
+  transitions: ['L3-EVT-001', 'L3-EVT-002', 'L3-EVT-003', 'L3-EVT-009'],
   order: ['L3-ORCH-001', 'L3-ORCH-003', 'L3-ORCH-004', 'L3-MAP-002', 'L3-EVT-008', 'L3-SA-001', 'L3-SA-002', 'L3-PAUSE-', 'L3-RB-', 'L3-APPR-001'],
   between: ['L3-ORCH-', 'L3-PAUSE-', 'L3-MAP-', 'L3-SA-001', 'L3-EVT-008'],
   max_overlap: ['L3-ORCH-007', 'L3-MAP-001', 'L3-SA-001'],
@@ -35,6 +36,7 @@ const EXPECTATION_CHARGES: Readonly<Record<keyof ExpectationSpec, Charges>> = {
   sa_run: ['L3-SA-003', 'L3-SA-004', 'L3-SA-005'],
   map_run: ['L3-MAP-003', 'L3-MAP-004'],
   profile_invariants: ['L3-SA-006', 'L3-MAP-005'],
+  no_step_running_after_end: ['L3-LIFE-010'],
   files: ['L3-DRIFT-', 'L3-RB-'],
   artifacts: ['L3-DRIFT-', 'L3-RB-005'],
   compensations: ['L3-RB-'],
@@ -47,7 +49,7 @@ function selectorCharges(text: string): Charges {
   const sel = parsed.selector;
   switch (sel.kind) {
     case 'pause':
-      return ['L3-PAUSE-003'];
+      return sel.paused ? ['L3-PAUSE-003'] : ['L3-PAUSE-006'];
     case 'profile':
       return sel.eventType.startsWith('SA') ? ['L3-SA-003', 'L3-SA-004', 'L3-SA-005'] : ['L3-MAP-003', 'L3-MAP-004'];
     case 'status':
@@ -59,7 +61,7 @@ function selectorCharges(text: string): Charges {
 
 const FAMILY_CHARGES: Readonly<Record<string, Charges>> = {
   // A count of a plan's stage events also shows what a refused or rejected request changed.
-  pipeline_stage: [...STATUS_EVENTS, 'L3-PAUSE-003', 'L3-PSG-002', 'L3-LIFE-005', 'L3-LIFE-006'],
+  pipeline_stage: [...STATUS_EVENTS, 'L3-PAUSE-003', 'L3-PAUSE-006', 'L3-PSG-002', 'L3-LIFE-005', 'L3-LIFE-006'],
   graph_update: ['L3-EVT-004', 'L3-EVT-005', 'L3-DRIFT-007', 'L3-DRIFT-011'],
   runtime_execution: ['L3-EVT-010'],
   impact_analysis: ['L3-DRIFT-001'],
@@ -81,7 +83,7 @@ function operationCharges(op: OperationSpec): Charges {
       if (!refusal) return object === 'context' ? ['L3-LIFE-011'] : ['L3-LIFE-003', 'L3-LIFE-011', 'L3-APPR-002', 'L3-ORCH-004'];
       const forbidden: Record<string, Charges> = {
         plan: ['L3-LIFE-001', 'L3-LIFE-004', 'L3-LIFE-006', 'L3-LIFE-007', 'L3-APPR-003'],
-        step: ['L3-LIFE-002', 'L3-LIFE-004', 'L3-LIFE-008', 'L3-LIFE-010', 'L3-ORCH-001'],
+        step: ['L3-LIFE-002', 'L3-LIFE-004', 'L3-LIFE-008', 'L3-LIFE-010', 'L3-LIFE-013', 'L3-ORCH-001'],
         context: ['L3-LIFE-011', 'L3-LIFE-004'],
       };
       return [...(forbidden[object] ?? ['L3-LIFE-']), ...unchanged];
@@ -95,14 +97,14 @@ function operationCharges(op: OperationSpec): Charges {
     }
     case 'run':
     case 'await_run':
-      return refusal ? ['L3-LIFE-006', 'L3-LIFE-007', ...unchanged] : ['L3-ORCH-', 'L3-APPR-001', 'L3-SA-001', 'L3-MAP-', 'L3-AEL-', 'L3-PAUSE-', 'L3-LIFE-009', 'L3-RB-', 'L3-DRIFT-'];
+      return refusal ? ['L3-LIFE-006', 'L3-LIFE-007', ...unchanged] : ['L3-ORCH-', 'L3-APPR-001', 'L3-SA-001', 'L3-MAP-', 'L3-AEL-', 'L3-PAUSE-004', 'L3-LIFE-009', 'L3-LIFE-012', 'L3-RB-', 'L3-DRIFT-'];
     case 'cancel':
     case 'await_cancel':
-      return ['L3-ORCH-004', 'L3-LIFE-004', 'L3-LIFE-010'];
+      return ['L3-ORCH-004', 'L3-ORCH-009', 'L3-LIFE-004', 'L3-LIFE-010'];
     case 'pause':
       return refusal ? ['L3-PAUSE-005'] : ['L3-PAUSE-001', 'L3-PAUSE-003'];
     case 'resume':
-      return refusal ? ['L3-PAUSE-005'] : ['L3-PAUSE-004', 'L3-PAUSE-003'];
+      return refusal ? ['L3-PAUSE-005'] : ['L3-PAUSE-004', 'L3-PAUSE-006'];
     case 'await_barrier':
       return ['L3-MAP-001', 'L3-ORCH-001', 'L3-ORCH-005', 'L3-ORCH-007', 'L3-PAUSE-', 'L3-APPR-001', 'L3-SA-001', 'L3-AEL-', 'L3-RB-', 'L3-DRIFT-'];
     case 'register_module':
@@ -132,8 +134,9 @@ const FINAL_CHARGES: Readonly<Record<string, Charges>> = {
 function expectationCharges(path: string[]): Charges {
   const [key, sub] = path as [keyof ExpectationSpec, string | undefined];
   if (key === 'events' && sub !== undefined) return selectorCharges(sub);
+  if ((key === 'order' || key === 'between') && sub === 'missing') return [...STATUS_EVENTS, 'L3-PAUSE-003', 'L3-PAUSE-006'];
   if (key === 'final' && sub !== undefined) return FINAL_CHARGES[sub.split('.')[0]!] ?? OUTCOMES;
-  return EXPECTATION_CHARGES[key] ?? [];
+  return key === 'about' ? [] : (EXPECTATION_CHARGES[key] ?? []);
 }
 
 /** What a failure location (`operations[3].transition`, `expect.events.pipeline_stage`, `operations[2].check.final.plan`) can be charged to. */
@@ -141,6 +144,9 @@ export function chargesOf(where: string, spec: FlowSpec): Charges {
   const op = /^operations\[(\d+)\]\.([a-z_]+)(?:\.(.*))?$/.exec(where.split(' ')[0]!);
   if (op) {
     const operation = spec.operations[Number(op[1])];
+    const about = (operation?.[op[2] as keyof OperationSpec] as { expect?: { about?: string[] }; about?: string[] } | undefined);
+    if (op[2] === 'check' && about?.about) return about.about;
+    if (op[2] !== 'check' && about?.expect?.about) return about.expect.about;
     if (op[2] === 'check') {
       // A check right after a state-changing operation grades that operation's effect: its
       // failure is about both (what the check reads, and what the operation promised).
@@ -157,6 +163,7 @@ export function chargesOf(where: string, spec: FlowSpec): Charges {
   const exp = /^expect\.(.*)$/.exec(where);
   // Grading a caller adds (the upstream importer's invariants and expected/ objects) is what
   // the flow is for: it speaks for every requirement the flow lists.
+  if (exp && spec.expect?.about && !where.endsWith('.missing')) return spec.expect.about;
   return exp ? expectationCharges(splitPath(exp[1]!)) : ['L3-'];
 }
 
@@ -203,6 +210,7 @@ export function gradedLocations(spec: FlowSpec): string[] {
   const block = (prefix: string, e: ExpectationSpec) => {
     for (const [key, value] of Object.entries(e)) {
       if (value === undefined) continue;
+      if (key === 'about') continue;
       if (key === 'events' || key === 'final') for (const sub of Object.keys(value as object)) out.push(`${prefix}.${key}.${sub}`);
       else out.push(`${prefix}.${key}`);
     }

@@ -139,7 +139,8 @@ const gradeOrder: Grader<'order'> = async (rules, o) =>
     const b = select(o, selector(right));
     const where = `${o.where}.order[${i}]`;
     if (a.length === 0 || b.length === 0) {
-      return [{ where, message: `"${rule}": no event matches ${a.length === 0 ? left : right}`, expected: rule, seen: { [left]: a.length, [right]: b.length } }];
+      // Nothing to order: the event itself is missing, which the event rules are about.
+      return [{ where: `${where}.missing`, message: `"${rule}": no event matches ${a.length === 0 ? left : right}`, expected: rule, seen: { [left]: a.length, [right]: b.length } }];
     }
     const lastA = a[a.length - 1]!;
     const firstB = b[0]!;
@@ -398,6 +399,23 @@ const gradeMapRun: Grader<'map_run'> = async (on, o) => {
   return dispatched.length === o.calls.length ? [] : fail(`${dispatched.length} turns dispatched for ${o.calls.length} step actions`, o.calls.length);
 };
 
+const PLAN_TERMINAL: ReadonlySet<string> = new Set(['completed', 'failed', 'cancelled']);
+
+const gradeNoStepRunningAfterEnd: Grader<'no_step_running_after_end'> = async (on, o) => {
+  if (!on) return [];
+  const where = `${o.where}.no_step_running_after_end`;
+  const end = o.events.findIndex((e) => {
+    const c = statusChangeOf(e);
+    return c?.resource === o.expanded.names.planId && PLAN_TERMINAL.has(c.to);
+  });
+  if (end < 0) return [{ where, message: 'the plan has no terminal pipeline_stage event to grade against', expected: 'a plan terminal event', seen: null }];
+  const late = o.events.slice(end + 1).filter((e) => {
+    const c = statusChangeOf(e);
+    return c !== undefined && o.expanded.names.stepIds.has(c.resource) && (c.from === 'in_progress' || c.to === 'in_progress');
+  });
+  return late.length === 0 ? [] : [{ where, message: `${late.length} step event(s) after the plan's terminal event show a step running then: ${late.map((e) => `${nameOfStep(o, statusChangeOf(e)!.resource)} ${statusChangeOf(e)!.from} → ${statusChangeOf(e)!.to}`).join(', ')}`, expected: 'every step settled before the plan ended', seen: late.length, events: evidence([o.events[end]!, ...late]) }];
+};
+
 const gradeProfileInvariants: Grader<'profile_invariants'> = async (on, o) => {
   if (!on) return [];
   const where = `${o.where}.profile_invariants`;
@@ -413,6 +431,7 @@ const gradeProfileInvariants: Grader<'profile_invariants'> = async (on, o) => {
 };
 
 const GRADERS: { readonly [K in keyof Required<ExpectationSpec>]: Grader<K> } = {
+  about: async () => [],
   final: gradeFinal,
   events: gradeEvents,
   transitions: gradeTransitions,
@@ -429,6 +448,7 @@ const GRADERS: { readonly [K in keyof Required<ExpectationSpec>]: Grader<K> } = 
   objects_valid: gradeObjectsValid,
   sa_run: gradeSaRun,
   map_run: gradeMapRun,
+  no_step_running_after_end: gradeNoStepRunningAfterEnd,
   profile_invariants: gradeProfileInvariants,
   files: async (spec, o) => gradeFiles(spec, workspaceOf(o), `${o.where}.files`),
   artifacts: async (spec, o) => gradeArtifacts(spec, o.src.kit.session, `${o.where}.artifacts`),

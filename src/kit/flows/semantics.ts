@@ -198,8 +198,16 @@ class Checker {
     if (!this.barriers.has(name)) this.add(pointer, `barrier "${name}" is used by no action (declare it in actions: { <step>: { barrier: ${name} } })`);
   }
 
+  /** `about` narrows a charge to requirements the flow lists. */
+  private about(pointer: string, ids: readonly string[] | undefined): void {
+    (ids ?? []).forEach((id, i) => {
+      if (!this.flow.requirements.includes(id)) this.add(`${pointer}/${i}`, `about names ${id}, which the flow's requirements do not list (${this.flow.requirements.join(', ')})`);
+    });
+  }
+
   private opExpect(pointer: string, e: OpExpect | undefined): void {
     if (!e) return;
+    this.about(`${pointer}/about`, e.about);
     if (e.ok !== false && e.code !== undefined) this.add(pointer, 'code describes a rejection; add ok: false');
     if (e.ok !== false && e.ok !== 'any' && e.unchanged !== undefined) this.add(pointer, 'unchanged describes a rejection or a no-op; add ok: false or ok: any');
     if (e.plan !== undefined) this.status(`${pointer}/plan`, 'plan', e.plan);
@@ -222,6 +230,7 @@ class Checker {
   }
 
   private expectation(at: string, e: ExpectationSpec, snapshots: ReadonlySet<string>): void {
+    this.about(`${at}/about`, e.about);
     const f = e.final;
     if (f) {
       const objects: [keyof typeof f & LifecycleObject, LifecycleObject][] = [['plan', 'plan'], ['context', 'context'], ['trace', 'trace'], ['confirm', 'confirm'], ['collab', 'collab']];

@@ -79,6 +79,8 @@ export interface OpExpect {
   unchanged?: boolean;
   paused?: boolean;
   plan?: string;
+  /** The requirements (of the flow's list) this operation's expectation is about. */
+  about?: string[];
 }
 
 export type LoadPart = 'context' | 'plan' | 'collab' | 'confirm';
@@ -127,6 +129,8 @@ export interface FinalSpec {
 }
 
 export interface ExpectationSpec {
+  /** The requirements (of the flow's list) this block is about: a failure in it is charged to them only. */
+  about?: string[];
   final?: FinalSpec;
   events?: Record<string, Count>;
   transitions?: Record<string, string[]>;
@@ -143,6 +147,8 @@ export interface ExpectationSpec {
   objects_valid?: boolean;
   sa_run?: boolean;
   map_run?: boolean;
+  /** No step of the plan was in_progress when the plan's terminal event came, and none enters it afterwards. */
+  no_step_running_after_end?: boolean;
   /** The SA invariants (and, with a collab, the MAP structural invariants) on the objects read back. */
   profile_invariants?: boolean;
   /** Workspace files by path: their text, or null for "absent". */
