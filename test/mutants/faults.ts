@@ -356,7 +356,7 @@ export const FAULTS: readonly Fault[] = [
   {
     name: 'omits-step-completed-event',
     description: 'no pipeline_stage event when a step completes',
-    requirements: ['L3-EVT-002', 'L3-LIFE-003', 'L3-EVT-009', 'L3-ORCH-004', 'L3-ORCH-005', 'L3-ORCH-006'],
+    requirements: ['L3-EVT-002', 'L3-EVT-009', 'L3-ORCH-006'],
     patch: onEmit((e) => (isStepChange(e, 'completed') ? [] : e)),
   },
   {
@@ -670,6 +670,31 @@ export const FAULTS: readonly Fault[] = [
         run.stopping = to;
         await run.finish(to);
       };
+    }),
+  },
+  {
+    name: 'refuses-manual-start',
+    description: 'a requested approved → in_progress is refused (only run() may start a plan)',
+    requirements: ['L3-LIFE-003'],
+    patch: (rt) => {
+      const transition = rt.transition.bind(rt);
+      rt.transition = (ref, to) => (ref.type === 'plan' && to === 'in_progress' && rt.psg.node(ref.id)?.status === 'approved' ? Promise.reject(new RuntimeError('INVALID_STATE', 'plans start through run() only')) : transition(ref, to));
+    },
+  },
+  {
+    name: 'cancel-keeps-running',
+    description: 'cancel of a running plan is acknowledged, but the run goes on to its end',
+    requirements: ['L3-ORCH-004'],
+    patch: onRun((run) => {
+      (run as unknown as { stop(): Promise<void> }).stop = async () => undefined;
+    }),
+  },
+  {
+    name: 'skips-dependents-of-completed-steps',
+    description: 'a completed step does not release its dependents: they end skipped and the plan completed',
+    requirements: ['L3-ORCH-005'],
+    patch: onRun((run) => {
+      run.release = () => undefined;
     }),
   },
   {
