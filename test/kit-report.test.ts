@@ -89,7 +89,7 @@ describe('requirement verdicts', () => {
 
 describe('level verdicts', () => {
   const v = (id: string, verdict: RequirementVerdict['verdict'], extra: Partial<RequirementVerdict> = {}): RequirementVerdict => ({
-    id, level: 'MUST', area: 'psg', core: true, rule: 'r', needs: [], verdict, checks: [], ...extra,
+    id, level: 'MUST', area: 'psg', core: true, rule: 'r', source: 's', needs: [], verdict, checks: [], ...extra,
   });
 
   it('fails core when a core MUST requirement needs an unclaimed capability', () => {

@@ -52,7 +52,7 @@ import { allPairs, LIFECYCLE_TABLES } from '../src/mplp/transitions.js';
 import type { Context, Plan } from '../src/mplp/types.js';
 import { validate } from '../src/mplp/validate.js';
 
-const ENV: CaseEnv = { maxConcurrency: 4, profiles: ['sa', 'map'], pauseResume: true };
+const ENV: CaseEnv = { maxConcurrency: 4, profiles: ['sa', 'map'], pauseResume: true, approval: true };
 const OWNER = { checkId: 'properties.test', title: 'generator test', requirements: ['L3-ORCH-001'] };
 const SEED = 20261124;
 

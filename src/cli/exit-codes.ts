@@ -7,7 +7,8 @@ export const EXIT = {
   nonConformant: 1,
   /** With --baseline: a baseline entry names a failure that passes now (unless --allow-stale). */
   stale: 2,
-  /** Nothing failed, but checks ended `error`/`blocked`, or the adapter failed while starting. */
+  /** Nothing failed, but checks ended `error`/`blocked`/`inconclusive` (a MUST left without conclusive
+   *  evidence), or the adapter failed while starting. */
   operational: 3,
   /** Bad command line, unusable adapter spec or module, or a broken kit configuration. */
   usage: 4,

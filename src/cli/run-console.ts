@@ -4,7 +4,7 @@
 
 import type { Check } from '../kit/check.js';
 import { incompleteText, type Report } from '../kit/report/build.js';
-import { areaRows, countsText, inline, problemChecks } from '../kit/report/tally.js';
+import { areaRows, causeTree, countsText, inline } from '../kit/report/tally.js';
 import type { WrittenReport } from '../kit/report/write.js';
 import type { CheckRecord, RunProgress } from '../kit/runner.js';
 import type { Output } from './output.js';
@@ -50,13 +50,23 @@ export function renderPretty(report: Report, written: WrittenReport): string {
   for (const l of report.levels) {
     for (const f of l.failures.filter((x) => verdictOf(x.requirement) !== 'fail')) lines.push(`${l.level}: ${f.requirement} ${f.reason}`);
   }
-  const problems = problemChecks(report);
-  if (problems.length > 0) lines.push('');
-  for (const c of problems) {
+  // Root causes first, each with the rule it broke and the checks it held up folded under it.
+  const tree = causeTree(report);
+  if (tree.causes.length > 0) lines.push('');
+  for (const { check: c, requirements, knockOn } of tree.causes) {
     lines.push(`${c.outcome.toUpperCase()} ${c.id} — ${requirementLabels(c, report)}`, `  ${c.message}`);
+    for (const id of requirements) {
+      const req = report.requirements.find((r) => r.id === id);
+      if (req) lines.push(`  rule ${id}: ${req.rule}${req.source ? ` (${req.source})` : ''}`);
+    }
     if (c.expected !== undefined) lines.push(`  expected: ${inline(c.expected)}`);
     if (c.seen !== undefined) lines.push(`  seen:     ${inline(c.seen)}`);
     for (const cmd of c.replay ?? []) lines.push(`  replay:   ${cmd}`);
+    if (knockOn.length > 0) lines.push(`  held up ${knockOn.length} check(s), blocked by it: ${knockOn.map((k) => k.id).join(', ')}`);
+  }
+  if (tree.unexplained.length > 0) {
+    lines.push('', `BLOCKED by rules no check of this run failed (${tree.unexplained.length}):`);
+    for (const b of tree.unexplained) lines.push(`  ${b.id} — ${b.message}`);
   }
   const warnings = report.verdict.warnings;
   if (warnings.length > 0) lines.push('', `warnings (do not affect the verdict): ${warnings.map((w) => w.requirement).join(', ')}`);

@@ -29,6 +29,8 @@ export interface CaseEnv {
   /** Profiles the adapter claims. */
   profiles: readonly Profile[];
   pauseResume: boolean;
+  /** Approval through Confirms is claimed; otherwise plans start registered approved. */
+  approval: boolean;
 }
 
 /** The property a case belongs to: its check's id, title and requirements. */

@@ -37,7 +37,7 @@ export interface PropertyCheckDefinition<T> {
 
 export function caseEnv(ctx: CheckContext): CaseEnv {
   const c = ctx.adapter.capabilities;
-  return { maxConcurrency: ctx.maxConcurrency, profiles: [...c.profiles], pauseResume: c.pauseResume };
+  return { maxConcurrency: ctx.maxConcurrency, profiles: [...c.profiles], pauseResume: c.pauseResume, approval: c.approval };
 }
 
 /** Cases for one property: the run's setting, else the property's own default. */
@@ -50,7 +50,7 @@ function counterexampleDir(ctx: CheckContext): string {
   return ctx.counterexampleDir ?? defaultCounterexampleDir(ctx.seed);
 }
 
-type CaseVerdict = { kind: 'pass' } | { kind: 'skipped' } | { kind: 'fail'; result: CheckResult } | { kind: 'stop'; result: CheckResult };
+type CaseVerdict = { kind: 'pass' } | { kind: 'skipped' } | { kind: 'ungraded'; result: CheckResult } | { kind: 'fail'; result: CheckResult } | { kind: 'stop'; result: CheckResult };
 
 /** One case; anything but pass/fail/skipped (an adapter fault, a harness error) stops the property. */
 async function attempt(c: GeneratedCase, ctx: CheckContext): Promise<CaseVerdict> {
@@ -59,6 +59,8 @@ async function attempt(c: GeneratedCase, ctx: CheckContext): Promise<CaseVerdict
     if (result.outcome === 'pass') return { kind: 'pass' };
     if (result.outcome === 'fail') return { kind: 'fail', result };
     if (result.outcome === 'skipped') return { kind: 'skipped' };
+    // The case graded nothing (every operation refused) or an unrelated rule broke first.
+    if (result.outcome === 'inconclusive' || result.outcome === 'blocked') return { kind: 'ungraded', result };
     return { kind: 'stop', result };
   } catch (e) {
     return { kind: 'stop', result: { outcome: 'error', message: e instanceof Error ? e.message : String(e) } };
@@ -74,6 +76,8 @@ export async function checkProperty<T>(def: PropertyCheckDefinition<T>, ctx: Che
   let stopped: CheckResult | undefined;
   let graded = 0;
   let skipped = 0;
+  let ungraded: CheckResult | undefined;
+  let ungradedCount = 0;
   let firstFailureAt: number | undefined;
   let budgetSpent = false;
   // Shrinking always moves to a failing candidate: the last failure seen is the counterexample's.
@@ -88,7 +92,10 @@ export async function checkProperty<T>(def: PropertyCheckDefinition<T>, ctx: Che
     const verdict = await attempt(def.cases.toCase(value, env, owner), ctx);
     if (verdict.kind === 'stop') stopped = verdict.result;
     else if (verdict.kind === 'skipped') skipped++;
-    else graded++;
+    else if (verdict.kind === 'ungraded') {
+      ungradedCount++;
+      ungraded = verdict.result;
+    } else graded++;
     if (verdict.kind === 'fail') {
       firstFailureAt ??= performance.now();
       lastFailure = { value, result: verdict.result };
@@ -96,10 +103,13 @@ export async function checkProperty<T>(def: PropertyCheckDefinition<T>, ctx: Che
     return verdict.kind !== 'fail';
   });
   const details = await fc.check(predicate, { seed: ctx.seed, numRuns: propertyCases(ctx, def.numRuns) });
-  const counts = { cases_graded: graded, cases_skipped: skipped, seed: details.seed, ...(budgetSpent ? { shrink_budget_spent: 1 } : {}) };
+  const counts = { cases_graded: graded, cases_skipped: skipped, cases_ungraded: ungradedCount, seed: details.seed, ...(budgetSpent ? { shrink_budget_spent: 1 } : {}) };
 
   if (stopped) {
     return { ...stopped, outcome: 'error', message: `property "${property}" could not be graded: ${stopped.message}`, evidence: { ...stopped.evidence, ...counts } };
+  }
+  if (!details.failed && graded === 0 && ungraded) {
+    return { outcome: 'inconclusive', message: `no generated case could be graded (${ungradedCount}); the last: ${ungraded.message}: ${property}`, evidence: counts };
   }
   if (!details.failed && graded === 0 && skipped > 0) {
     return { outcome: 'skipped', message: `every generated case was skipped (${skipped}): ${property}`, evidence: counts };

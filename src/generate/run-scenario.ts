@@ -32,6 +32,8 @@ export interface RunScenario {
 export interface ScenarioOptions extends DagOptions {
   profiles: readonly Profile[];
   failure: 'never' | 'always' | 'sometimes';
+  /** Plans may start as drafts approved through a Confirm (false: always registered approved). */
+  approval?: boolean;
   /** Hold an antichain at a barrier in runs without a failure (default true). */
   barrier?: boolean;
 }
@@ -80,7 +82,7 @@ function drawnScenarios(options: ScenarioOptions): fc.Arbitrary<RunScenario> {
       dag: dagArbitrary(options),
       positionKeys: fc.array(fc.nat({ max: KEY_MAX }), { maxLength: maxSteps }),
       orderIndex: fc.array(fc.option(fc.nat({ max: 3 }), { nil: undefined }), { maxLength: maxSteps }),
-      start: fc.constantFrom<StartStatus>('draft', 'approved'),
+      start: options.approval === false ? fc.constant<StartStatus>('approved') : fc.constantFrom<StartStatus>('draft', 'approved'),
       profile: fc.constantFrom(...options.profiles),
       // 'widest': hold a whole level, the widest parallelism the plan allows (more than any limit, at times).
       held: options.barrier === false ? fc.constant<number[] | 'widest'>([]) : fc.oneof(fc.constant<'widest'>('widest'), fc.array(fc.nat(), { maxLength: maxSteps })),

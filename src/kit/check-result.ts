@@ -6,7 +6,7 @@ import type { CheckResult, Outcome } from './check.js';
 
 /** Outcomes a check may return itself: `blocked` when something it needed broke before it could
  *  grade its own requirements (its message names what); the scheduler also blocks checks. */
-const RETURNABLE: readonly Outcome[] = ['pass', 'fail', 'error', 'skipped', 'blocked'];
+const RETURNABLE: readonly Outcome[] = ['pass', 'fail', 'error', 'inconclusive', 'skipped', 'blocked'];
 
 /** Longest event list kept in a report: evidence is meant to be minimal. */
 export const MAX_EVIDENCE_EVENTS = 50;

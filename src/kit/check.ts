@@ -7,8 +7,10 @@ import type { BusEvent } from '../mplp/types.js';
 import type { RecordingAEL } from './recording-ael.js';
 
 /** pass: the runtime kept the rule; fail: it broke it; error: adapter or harness problem;
- *  skipped: a needed capability is not claimed; blocked: a prerequisite check did not pass. */
-export type Outcome = 'pass' | 'fail' | 'error' | 'skipped' | 'blocked';
+ *  inconclusive: the check ran but graded nothing (no transition answered, no event compared);
+ *  skipped: a needed capability is not claimed; blocked: a prerequisite did not hold. */
+export const OUTCOMES = ['pass', 'fail', 'error', 'inconclusive', 'skipped', 'blocked'] as const;
+export type Outcome = (typeof OUTCOMES)[number];
 
 export type Need = Exclude<keyof Capabilities, 'profiles'> | `profile:${Profile}`;
 
@@ -34,6 +36,9 @@ export interface CheckResult {
    * requirement without an entry takes the check's outcome.
    */
   byRequirement?: Record<string, Outcome>;
+  /** For `blocked`: the requirement whose rule the runtime broke first, so the check could not
+   *  grade its own (its checks hold the root cause). */
+  blockedBy?: { requirement: string };
 }
 
 /** A session plus the recording AEL wired into it. Closed by the kit after the check. */

@@ -85,6 +85,8 @@ export interface CheckRecord {
   replay?: string[];
   /** Outcome per requirement where it differs from the check's (see CheckResult.byRequirement). */
   by_requirement?: Record<string, Outcome>;
+  /** A blocked check: the requirement whose broken rule held it up (see the report's root causes). */
+  blocked_by?: { requirement: string };
   sessions: number;
   duration_ms: number;
 }
@@ -299,6 +301,7 @@ function toRecord(check: Check, result: CheckResult, sessions: number, ms: numbe
   if (result.counterexample !== undefined) record.counterexample = result.counterexample;
   const byRequirement = Object.entries(result.byRequirement ?? {}).filter(([id, o]) => check.requirements.includes(id) && o !== result.outcome);
   if (byRequirement.length > 0) record.by_requirement = Object.fromEntries(byRequirement);
+  if (result.outcome === 'blocked' && result.blockedBy) record.blocked_by = { requirement: result.blockedBy.requirement };
   if (result.outcome !== 'pass') {
     record.replay = replayCommands(check, {
       seed: options.seed,

@@ -77,6 +77,6 @@ export default defineCheck({
       else violations.push({ requirement: 'L3-EVT-007', message: `events #${earlier} and #${i} share event_id ${e.event_id}`, expected: 'a unique event_id per event', seen: e.event_id, events: [events[earlier]!, e] });
     });
 
-    return findings(violations, `${events.length} events over ${trail.steps.length} operations (success, failure, rejections) are valid envelopes with unique ids and meet the ${OBSERVABILITY.length} observability invariants`);
+    return findings(violations, `${events.length} events over ${trail.steps.length} operations (success, failure, rejections) are valid envelopes with unique ids and meet the ${OBSERVABILITY.length} observability invariants`, undefined, events.length);
   },
 });

@@ -18,9 +18,11 @@ export default defineCheck({
     const { trail } = await representativeTrail(ctx, ID);
     const { events, reads } = trail.final;
     const violations: Violation[] = [];
+    let graded = 0;
     for (const plan of trail.plans) {
       const terminal = statusEventsOf(events, plan.planId).find((e) => PLAN_TABLE.terminal.includes(change(e).to));
       if (!terminal) continue;
+      graded++;
       const at = events.indexOf(terminal);
       for (const id of plan.stepIds()) {
         const late = statusEventsOf(events, id).filter((e) => events.indexOf(e) > at);
@@ -33,6 +35,6 @@ export default defineCheck({
         violations.push({ requirement: 'L3-LIFE-010', message: `plan ${plan.name} is ${change(terminal).to} but ${running.length} of its steps read back in_progress`, expected: 'no step in_progress once the plan is terminal', seen: running.map((s) => plan.nameOf(s.step_id)), events: [terminal] });
       }
     }
-    return findings(violations, 'each terminal plan event came after all of its steps\' events, and no step of a terminal plan was left in_progress');
+    return findings(violations, 'each terminal plan event came after all of its steps\' events, and no step of a terminal plan was left in_progress', undefined, graded);
   },
 });

@@ -18,8 +18,10 @@ export default defineCheck({
     const { trail } = await representativeTrail(ctx, ID);
     const events = trail.final.events;
     const violations: Violation[] = [];
+    let graded = 0;
     for (const r of trail.resources()) {
       for (const e of statusEventsOf(events, r.id)) {
+        graded++;
         const c = change(e);
         const expected = { pipeline_id: r.plan.planId, stage_id: r.id, stage_status: stageStatusFor(c.from, c.to) };
         const fields = e as BusEvent & Record<string, unknown>;
@@ -30,6 +32,6 @@ export default defineCheck({
         }
       }
     }
-    return findings(violations, 'every status-change pipeline_stage event names its plan (pipeline_id), its resource (stage_id) and the mapped stage_status');
+    return findings(violations, 'every status-change pipeline_stage event names its plan (pipeline_id), its resource (stage_id) and the mapped stage_status', undefined, graded);
   },
 });

@@ -67,6 +67,7 @@ export default defineCheck({
   async run(ctx) {
     const { trail } = await representativeTrail(ctx, ID);
     const violations = trail.steps.flatMap((step) => trail.resources().flatMap((r) => windowViolations(trail, step, r)));
-    return findings(violations, `over ${trail.steps.length} operations every plan/step status change read back had exactly one pipeline_stage event, and refused or same-state requests had none`);
+    const graded = trail.steps.reduce((n, step) => n + trail.resources().filter((r) => statusAt(step.after, r) !== undefined).length, 0);
+    return findings(violations, `over ${trail.steps.length} operations every plan/step status change read back had exactly one pipeline_stage event, and refused or same-state requests had none`, undefined, graded);
   },
 });

@@ -33,6 +33,6 @@ export default defineCheck({
       const ok = mine.length === 2 && START.has(seen[0]) && seen[1] === END_OF[call.outcome ?? 'completed'];
       if (!ok) violations.push({ requirement: 'L3-EVT-010', message: `the action of ${who} (${call.outcome ?? 'still running'}) has runtime_execution statuses [${seen.join(', ')}]`, expected: want, seen, events: mine });
     }
-    return findings(violations, `each of ${calls.length} AEL actions (completed and failed) had one start and one matching end runtime_execution event`);
+    return findings(violations, `each of ${calls.length} AEL actions (completed and failed) had one start and one matching end runtime_execution event`, undefined, calls.length);
   },
 });

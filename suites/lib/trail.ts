@@ -9,6 +9,7 @@ import type { CheckContext } from '../../src/kit/check.js';
 import type { AelCall } from '../../src/kit/recording-ael.js';
 import type { BusEvent, Confirm, Context, Plan, Trace } from '../../src/mplp/types.js';
 import { defaultProfile, Scenario, type PlanHandle } from './scenario.js';
+import { Stop } from './verdict.js';
 
 /** What one plan's objects looked like when read back. */
 export interface PlanReads {
@@ -84,15 +85,25 @@ export class Trail {
     return structuredClone({ graph, events, reads, calls: ael.calls.length, inFlight: ael.inFlight() });
   }
 
-  /** Runs one operation between two captures; an `accept` operation that is refused ends the check. */
-  async record(label: string, expect: Expectation, op: () => Promise<OpResult | undefined>): Promise<TrailStep> {
+  /**
+   * Runs one operation between two captures. The trail is setup as much as evidence, so it is
+   * held to its expectations both ways: an `accept` operation that is refused, or a `reject`
+   * one that is accepted, ends the check — as a failure of `rule` when the check grades it,
+   * else blocked by it (the rule's own checks show the root cause).
+   */
+  async record(label: string, expect: Expectation, op: () => Promise<OpResult | undefined>, ruleOf?: string | (() => Promise<string>)): Promise<TrailStep> {
     const before = this.last ?? (await this.capture());
     const answer = await op();
     const after = await this.capture();
     this.last = after;
     const step: TrailStep = { index: this.steps.length, label, expect, ...(answer ? { answer } : {}), before, after };
     this.steps.push(step);
-    if (expect === 'accept' && answer) this.scenario.must(label, answer);
+    const unmet = (expect === 'accept' && answer && !answer.ok) || (expect === 'reject' && answer?.ok);
+    const rule = unmet && ruleOf !== undefined ? (typeof ruleOf === 'string' ? ruleOf : await ruleOf()) : undefined;
+    if (expect === 'accept' && answer) this.scenario.must(label, answer, rule);
+    if (expect === 'reject' && answer?.ok) {
+      throw new Stop({ ...(rule ? { requirement: rule } : {}), message: `the runtime accepted ${label}, which must be refused`, expected: { ok: false }, seen: answer, events: this.newEvents(step) });
+    }
     return step;
   }
 
@@ -151,30 +162,41 @@ export async function representativeTrail(ctx: CheckContext, namespace: string):
   const trail = new Trail(scenario);
   const profile = defaultProfile(ctx);
 
+  // A runtime that does not claim approval gets its plans registered approved, so every
+  // requirement this scenario grades is still reached (approval has its own checks).
+  const gated = ctx.adapter.capabilities.approval;
+  const start = gated ? {} : { status: 'approved' as const };
   const diamond = scenario.plan('diamond', {
+    ...start,
     steps: { source: {}, left: { after: ['source'] }, right: { after: ['source'] }, join: { after: ['left', 'right'] } },
     actions: { left: { barrier: MID_RUN_BARRIER }, right: { barrier: MID_RUN_BARRIER } },
   });
   const cyclic = scenario.plan('cycle', { steps: { ping: { after: ['pong'] }, pong: { after: ['ping'] } } });
   const failing = scenario.plan('failing', {
+    ...start,
     steps: { extract: { order_index: 0 }, transform: { after: ['extract'], order_index: 1 }, audit: { order_index: 2 } },
     actions: { extract: { fail: 'source unreachable (scripted)' } },
   });
   const planRef = (p: PlanHandle) => ({ type: 'plan' as const, id: p.planId });
 
   trail.track(diamond);
-  await trail.record('load the diamond plan', 'accept', () => scenario.load(diamond));
-  await trail.record('load a plan whose steps depend on each other (cycle)', 'reject', () => scenario.load(cyclic));
-  await trail.record('diamond draft → in_progress (forbidden)', 'reject', () => session.transition(planRef(diamond), 'in_progress'));
-  await trail.record('diamond draft → draft (same status)', 'any', () => session.transition(planRef(diamond), 'draft'));
-  await trail.record('diamond draft → proposed', 'accept', () => session.transition(planRef(diamond), 'proposed'));
-  await trail.record('approve the diamond through its Confirm', 'accept', () => session.confirm({ target_id: diamond.planId, status: 'approved', decided_by_role: 'reviewer' }));
+  await trail.record('load the diamond plan', 'accept', () => scenario.load(diamond), 'L3-PSG-007');
+  await trail.record('load a plan whose steps depend on each other (cycle)', 'reject', () => scenario.load(cyclic), 'L3-DAG-001');
+  if (gated) {
+    await trail.record('diamond draft → in_progress (forbidden)', 'reject', () => session.transition(planRef(diamond), 'in_progress'), 'L3-LIFE-001');
+    await trail.record('diamond draft → draft (same status)', 'any', () => session.transition(planRef(diamond), 'draft'));
+    await trail.record('diamond draft → proposed', 'accept', () => session.transition(planRef(diamond), 'proposed'), 'L3-LIFE-003');
+    await trail.record('approve the diamond through its Confirm', 'accept', () => session.confirm({ target_id: diamond.planId, status: 'approved', decided_by_role: 'reviewer' }), () => scenario.decisionRule(diamond, 'approved'));
+  } else {
+    await trail.record('diamond approved → draft (forbidden)', 'reject', () => session.transition(planRef(diamond), 'draft'), 'L3-LIFE-001');
+    await trail.record('diamond approved → approved (same status)', 'any', () => session.transition(planRef(diamond), 'approved'));
+  }
 
   const held = profile === 'map' ? Math.min(2, ctx.maxConcurrency) : 1;
   let run: ReturnType<Scenario['start']> | undefined;
   await trail.record(`run the diamond until ${held} branch(es) hold at a barrier`, 'any', async () => {
     run = scenario.start(diamond, profile);
-    await scenario.arrivals(MID_RUN_BARRIER, held);
+    await scenario.arrivals(MID_RUN_BARRIER, held, profile === 'map' && held > 1 ? 'L3-MAP-001' : undefined);
     await scenario.quiesce();
     return undefined;
   });
@@ -182,14 +204,16 @@ export async function representativeTrail(ctx: CheckContext, namespace: string):
     scenario.release(MID_RUN_BARRIER);
     return { ok: true, value: await scenario.finish(run!) };
   });
-  await trail.record('completed diamond → draft (forbidden)', 'reject', () => session.transition(planRef(diamond), 'draft'));
+  await trail.record('completed diamond → draft (forbidden)', 'reject', () => session.transition(planRef(diamond), 'draft'), 'L3-LIFE-004');
 
   trail.track(failing);
-  await trail.record('load the failing plan', 'accept', () => scenario.load(failing));
-  await trail.record('failing plan draft → proposed', 'accept', () => session.transition(planRef(failing), 'proposed'));
-  await trail.record('approve the failing plan', 'accept', () => session.confirm({ target_id: failing.planId, status: 'approved', decided_by_role: 'reviewer' }));
-  await trail.record('run the failing plan (its first step fails)', 'accept', async () => ({ ok: true, value: await scenario.runToEnd(failing, profile) }));
-  await trail.record('failed step → in_progress (forbidden)', 'reject', () => session.transition({ type: 'step', id: failing.stepId('extract') }, 'in_progress'));
+  await trail.record('load the failing plan', 'accept', () => scenario.load(failing), 'L3-PSG-007');
+  if (gated) {
+    await trail.record('failing plan draft → proposed', 'accept', () => session.transition(planRef(failing), 'proposed'), 'L3-LIFE-003');
+    await trail.record('approve the failing plan', 'accept', () => session.confirm({ target_id: failing.planId, status: 'approved', decided_by_role: 'reviewer' }), () => scenario.decisionRule(failing, 'approved'));
+  }
+  await trail.record('run the failing plan (its first step fails)', 'accept', async () => ({ ok: true, value: await scenario.runToEnd(failing, profile) }), 'L3-AEL-002');
+  await trail.record('failed step → in_progress (forbidden)', 'reject', () => session.transition({ type: 'step', id: failing.stepId('extract') }, 'in_progress'), 'L3-LIFE-004');
 
   return { trail, diamond, failing };
 }

@@ -23,9 +23,16 @@ export interface Findings {
   /** What was shown when nothing broke (the pass message). */
   summary: string;
   evidence?: Record<string, unknown>;
+  /** How many cases the check graded, when it counts them: 0 ends `inconclusive`, never `pass`. */
+  graded?: number;
 }
 
-/** The runtime refused or broke something the check needs to go on: the check ends `fail`. */
+/**
+ * The runtime refused or broke something the check needs to go on. With `requirement` R (the
+ * rule the runtime broke): the check fails on R when R is one of its own requirements, and
+ * ends `blocked` by R otherwise — the root cause is graded by R's own checks. Without one the
+ * check fails on its first requirement.
+ */
 export class Stop extends Error {
   override name = 'Stop';
   constructor(readonly violation: Omit<Violation, 'requirement'> & { requirement?: string }) {
@@ -62,6 +69,9 @@ function charges(requirements: readonly string[], violations: readonly Violation
 /** The CheckResult for a list of violations (empty = pass), charging each to its requirement. */
 export function resultOf(findings: Findings, requirements: readonly string[] = [], stopped = false): CheckResult {
   const [first, ...rest] = findings.violations;
+  if (!first && findings.graded === 0) {
+    return { outcome: 'inconclusive', message: `graded nothing: ${findings.summary}`, ...(findings.evidence ? { evidence: findings.evidence } : {}) };
+  }
   if (!first) return { outcome: 'pass', message: findings.summary, ...(findings.evidence ? { evidence: findings.evidence } : {}) };
   return {
     outcome: 'fail',
@@ -91,13 +101,29 @@ export function defineCheck(def: CheckDefinition): Check {
         return resultOf(await def.run(ctx), def.requirements);
       } catch (e) {
         if (!(e instanceof Stop)) throw e;
-        return resultOf({ violations: [{ requirement: def.requirements[0]!, ...e.violation }], summary: '' }, def.requirements, true);
+        const cause = e.violation.requirement;
+        if (cause !== undefined && !def.requirements.includes(cause)) return blockedBy(cause, e.violation, def.requirements);
+        return resultOf({ violations: [{ requirement: def.requirements[0]!, ...e.violation, ...(cause ? { requirement: cause } : {}) }], summary: '' }, def.requirements, true);
       }
     },
   };
 }
 
-/** Findings with a pass summary: `violations` may be empty. */
-export function findings(violations: Violation[], summary: string, extra?: Record<string, unknown>): Findings {
-  return { violations, summary, ...(extra ? { evidence: extra } : {}) };
+/** A check held up by a broken rule of another requirement: blocked, pointing at that requirement. */
+function blockedBy(requirement: string, v: Stop['violation'], requirements: readonly string[]): CheckResult {
+  return {
+    outcome: 'blocked',
+    message: `blocked by ${requirement}: ${v.message.replace(/, which this check needs$/, '')}; this check's own requirements were not reached`,
+    blockedBy: { requirement },
+    byRequirement: Object.fromEntries(requirements.map((id) => [id, 'blocked'])),
+    ...(v.expected !== undefined ? { expected: v.expected } : {}),
+    ...(v.seen !== undefined ? { seen: v.seen } : {}),
+    ...(v.events && v.events.length > 0 ? { events: evidence(v.events) } : {}),
+  };
+}
+
+/** Findings with a pass summary: `violations` may be empty. `graded` counts what was graded
+ *  (transitions answered, events compared, actions run): 0 makes the check inconclusive. */
+export function findings(violations: Violation[], summary: string, extra?: Record<string, unknown>, graded?: number): Findings {
+  return { violations, summary, ...(extra ? { evidence: extra } : {}), ...(graded === undefined ? {} : { graded }) };
 }

@@ -24,6 +24,6 @@ export default defineCheck({
   async run(ctx) {
     const scenario = await Scenario.open(ctx, ID);
     const m = await forbiddenMatrix(scenario, 'confirm', REACH, 'confirm', { forbidden: 'L3-APPR-005', terminal: 'L3-APPR-005', atomic: 'L3-LIFE-005' });
-    return findings(m.violations, `${m.graded.length} forbidden Confirm transitions were rejected without changing anything`, { graded: m.graded, not_graded: m.notGraded });
+    return findings(m.violations, `${m.graded.length} forbidden Confirm transitions were rejected without changing anything`, { graded: m.graded, not_graded: m.notGraded }, m.graded.length);
   },
 });

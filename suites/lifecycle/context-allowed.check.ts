@@ -19,6 +19,6 @@ export default defineCheck({
   async run(ctx) {
     const scenario = await Scenario.open(ctx, ID);
     const m = await allowedMatrix(scenario, 'context', REACH, {}, 'context', 'L3-LIFE-011');
-    return findings(m.violations, `${m.graded.length} allowed Context transitions were accepted`, { graded: m.graded, not_graded: m.notGraded });
+    return findings(m.violations, `${m.graded.length} allowed Context transitions were accepted`, { graded: m.graded, not_graded: m.notGraded }, m.graded.length);
   },
 });

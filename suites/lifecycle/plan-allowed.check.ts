@@ -38,6 +38,6 @@ export default defineCheck({
   async run(ctx) {
     const scenario = await Scenario.open(ctx, ID);
     const m = await allowedMatrix(scenario, 'plan', REACH, GUARDS, 'plan', 'L3-LIFE-003');
-    return findings(m.violations, `${m.graded.length} allowed plan transitions were accepted`, { graded: m.graded, not_graded: m.notGraded });
+    return findings(m.violations, `${m.graded.length} allowed plan transitions were accepted`, { graded: m.graded, not_graded: m.notGraded }, m.graded.length);
   },
 });

@@ -27,6 +27,6 @@ export default defineCheck({
   async run(ctx) {
     const scenario = await Scenario.open(ctx, ID);
     const m = await forbiddenMatrix(scenario, 'plan', REACH, 'plan', { forbidden: 'L3-LIFE-001', terminal: 'L3-LIFE-004', atomic: 'L3-LIFE-005' });
-    return findings(m.violations, `${m.graded.length} forbidden plan transitions were rejected without changing anything`, { graded: m.graded, not_graded: m.notGraded });
+    return findings(m.violations, `${m.graded.length} forbidden plan transitions were rejected without changing anything`, { graded: m.graded, not_graded: m.notGraded }, m.graded.length);
   },
 });

@@ -26,6 +26,6 @@ export default defineCheck({
   async run(ctx) {
     const scenario = await Scenario.open(ctx, ID);
     const m = await allowedMatrix(scenario, 'step', REACH, GUARDS, 'step:first', 'L3-LIFE-003');
-    return findings(m.violations, `${m.graded.length} allowed step transitions were accepted`, { graded: m.graded, not_graded: m.notGraded });
+    return findings(m.violations, `${m.graded.length} allowed step transitions were accepted`, { graded: m.graded, not_graded: m.notGraded }, m.graded.length);
   },
 });

@@ -27,6 +27,6 @@ export default defineCheck({
   async run(ctx) {
     const scenario = await Scenario.open(ctx, ID);
     const m = await forbiddenMatrix(scenario, 'step', REACH, 'step:first', { forbidden: 'L3-LIFE-002', terminal: 'L3-LIFE-004', atomic: 'L3-LIFE-005' });
-    return findings(m.violations, `${m.graded.length} forbidden step transitions were rejected without changing anything`, { graded: m.graded, not_graded: m.notGraded });
+    return findings(m.violations, `${m.graded.length} forbidden step transitions were rejected without changing anything`, { graded: m.graded, not_graded: m.notGraded }, m.graded.length);
   },
 });

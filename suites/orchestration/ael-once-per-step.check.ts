@@ -44,6 +44,6 @@ export default defineCheck({
     }
     const foreign = calls.filter((c) => !trail.plans.some((p) => p.stepIds().includes(c.step_id)));
     if (foreign.length > 0) violations.push({ requirement: 'L3-ORCH-002', message: `${foreign.length} AEL call(s) name no step of any loaded plan`, expected: 'actions only for steps of registered plans', seen: foreign.map((c) => c.action) });
-    return findings(violations, `${calls.length} AEL calls: one per started step, none for steps that never started, each naming its step and plan with a v4 action_id`);
+    return findings(violations, `${calls.length} AEL calls: one per started step, none for steps that never started, each naming its step and plan with a v4 action_id`, undefined, calls.length);
   },
 });

@@ -43,6 +43,6 @@ export default defineCheck({
         });
       }
     }
-    return findings(violations, `each of ${trail.scenario.ael.calls.length} executed steps had one stage-started and one stage-completed event matching its outcome`, { event_types_by_to_status: names });
+    return findings(violations, `each of ${trail.scenario.ael.calls.length} executed steps had one stage-started and one stage-completed event matching its outcome`, { event_types_by_to_status: names }, trail.scenario.ael.calls.length);
   },
 });

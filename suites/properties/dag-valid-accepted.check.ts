@@ -6,6 +6,6 @@ import { propertyCheck, validPlanCases } from '../../src/generate/index.js';
 export default propertyCheck({
   id: 'properties.dag.valid-accepted',
   title: 'Generated valid plan DAGs are accepted and read back as registered',
-  requirements: ['L3-PSG-004', 'L3-PSG-006'],
+  requirements: ['L3-PSG-007', 'L3-PSG-004', 'L3-PSG-006'],
   cases: validPlanCases(),
 });

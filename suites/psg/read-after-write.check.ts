@@ -16,12 +16,14 @@ export default defineCheck({
   async run(ctx) {
     const { trail } = await representativeTrail(ctx, ID);
     const violations: Violation[] = [];
+    let graded = 0;
     const reported = new Set<string>();
     for (const step of trail.steps) {
       const at = step.after;
       for (const r of trail.resources()) {
         const read = statusAt(at, r);
         if (read === undefined || reported.has(r.id)) continue;
+        graded++;
         const events = statusEventsOf(at.events, r.id);
         const announced = events.length > 0 ? change(events.at(-1)!).to : r.registered;
         const running = r.kind === 'step' && at.inFlight.includes(r.id);
@@ -36,6 +38,6 @@ export default defineCheck({
         violations.push({ requirement: 'L3-PSG-004', message: `after "${step.label}" ${trail.label(r)} reads back ${read}, but ${problem.why}`, expected: problem.expected, seen: read, events: events.slice(-2) });
       }
     }
-    return findings(violations, `after each of ${trail.steps.length} operations every plan and step read back its latest announced status (held steps read in_progress)`);
+    return findings(violations, `after each of ${trail.steps.length} operations every plan and step read back its latest announced status (held steps read in_progress)`, undefined, graded);
   },
 });

@@ -38,6 +38,7 @@ export default defineCheck({
   async run(ctx) {
     const { trail } = await representativeTrail(ctx, ID);
     const violations: Violation[] = [];
+    let graded = 0;
     const reported = new Set<string>();
     const report = (key: string, v: Violation) => {
       if (reported.has(key)) return;
@@ -51,6 +52,7 @@ export default defineCheck({
         for (const kind of KINDS) {
           const obj = reads[kind] as Record<string, unknown> | undefined;
           if (!obj) continue;
+          graded++;
           const r = validate(kind, obj);
           if (!r.ok) {
             report(`${plan.name}:${kind}:schema`, { requirement: 'L3-PSG-006', message: `after "${step.label}" the ${kind} of plan ${plan.name} read back is not schema-valid: ${r.errors.map((x) => `${x.path || '(root)'} ${x.message}`).join('; ')}`, expected: `a valid ${kind}`, seen: r.errors });
@@ -63,6 +65,6 @@ export default defineCheck({
         }
       }
     }
-    return findings(violations, `after each of ${trail.steps.length} operations the plans, Contexts, traces and Confirms read back were schema-valid with their registered ids`);
+    return findings(violations, `after each of ${trail.steps.length} operations the plans, Contexts, traces and Confirms read back were schema-valid with their registered ids`, undefined, graded);
   },
 });

@@ -64,6 +64,6 @@ export default defineCheck({
         if (problem) violations.push({ requirement: 'L3-SA-003', message: `${e.event_type}: ${problem}`, expected: x, seen: e, events: [e] });
       }
     }
-    return findings(violations, `${sa.length} SA events in profile order with one sa_id and the fields digest §5.6 lists`);
+    return findings(violations, `${sa.length} SA events in profile order with one sa_id and the fields digest §5.6 lists`, undefined, sa.length);
   },
 });

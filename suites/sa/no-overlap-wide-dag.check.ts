@@ -36,6 +36,6 @@ export default defineCheck({
     if (violations.length === 0 && (overlapping.length > 0 || s.ael.maxInFlight > 1)) {
       violations.push({ requirement: REQ, message: `SA actions overlapped (peak ${s.ael.maxInFlight} at once)`, expected: 'each action starts after the previous one ended', seen: calls.map((c) => ({ step: plan.nameOf(c.step_id), start: c.start, end: c.end })) });
     }
-    return findings(violations, `${calls.length} SA actions ran strictly one after another (peak 1)`);
+    return findings(violations, `${calls.length} SA actions ran strictly one after another (peak 1)`, undefined, calls.length);
   },
 });

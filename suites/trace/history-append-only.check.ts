@@ -33,6 +33,6 @@ export default defineCheck({
         if (found.length > 0) break;
       }
     }
-    return findings(violations, `${compared} earlier readings of the plans' traces were still prefixes of the final traces (segments and events unchanged)`);
+    return findings(violations, `${compared} earlier readings of the plans' traces were still prefixes of the final traces (segments and events unchanged)`, undefined, compared);
   },
 });

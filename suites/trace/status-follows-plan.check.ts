@@ -32,6 +32,7 @@ export default defineCheck({
     const violations: Violation[] = [];
     const reported = new Set<string>();
     const seenPairs = new Set<string>();
+    let graded = 0;
     for (const step of trail.steps) {
       for (const plan of trail.plans) {
         const reads = step.after.reads.get(plan.planId);
@@ -41,6 +42,7 @@ export default defineCheck({
         const seen = reads.trace?.status;
         seenPairs.add(`${planStatus}/${seen ?? 'absent'}`);
         if (seen === undefined && NOT_RUN_YET.has(planStatus)) continue;
+        graded++;
         const key = `${plan.name}:${planStatus}`;
         if (seen !== expected && !reported.has(key)) {
           reported.add(key);
@@ -48,6 +50,6 @@ export default defineCheck({
         }
       }
     }
-    return findings(violations, `the traces followed their plans through ${[...seenPairs].join(', ')} (plan/trace)`);
+    return findings(violations, `the traces followed their plans through ${[...seenPairs].join(', ')} (plan/trace)`, undefined, graded);
   },
 });

@@ -21,6 +21,7 @@ const EXIT_BY_OUTCOME: Record<CheckRecord['outcome'], number> = {
   fail: EXIT.nonConformant,
   error: EXIT.operational,
   blocked: EXIT.operational,
+  inconclusive: EXIT.operational,
 };
 
 function renderRecord(record: CheckRecord, seed: number): string {

@@ -124,9 +124,11 @@ export interface WalkOptions {
 function commandArbitraries(env: CaseEnv, options: WalkOptions): fc.Arbitrary<fc.Command<WalkModel, WalkScript>>[] {
   const command = (op: WalkOp) => new WalkCommand(op);
   const steps = WALK_PLAN.deps.map((_, i) => i);
-  const planChange = fc.constantFrom(...LIFECYCLE_TABLES.plan.statuses).map((to) => command({ op: 'transition', target: 'plan', to }));
   const stepChange = fc.tuple(fc.constantFrom(...steps), fc.constantFrom(...LIFECYCLE_TABLES.step.statuses)).map(([i, to]) => command({ op: 'transition', target: i, to }));
   const decision = fc.constantFrom<Decision>('approved', 'rejected', 'cancelled').map((status) => command({ op: 'decide', status }));
+  // Without approval there are no Confirms to decide and no submission to wait on.
+  const planTargets = env.approval ? LIFECYCLE_TABLES.plan.statuses : LIFECYCLE_TABLES.plan.statuses.filter((s) => s !== 'proposed');
+  const planChange = fc.constantFrom(...planTargets).map((to) => command({ op: 'transition', target: 'plan', to }));
   // Plan and decision commands twice, step commands four times: they reach the most states.
   const list: fc.Arbitrary<fc.Command<WalkModel, WalkScript>>[] = [
     planChange,
@@ -135,8 +137,7 @@ function commandArbitraries(env: CaseEnv, options: WalkOptions): fc.Arbitrary<fc
     stepChange,
     stepChange,
     stepChange,
-    decision,
-    decision,
+    ...(env.approval ? [decision, decision] : []),
     fc.constantFrom(...LIFECYCLE_TABLES.context.statuses).map((to) => command({ op: 'transition', target: 'context', to })),
     fc.constant(null).map(() => command({ op: 'cancel' })),
   ];

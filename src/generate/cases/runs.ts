@@ -72,7 +72,7 @@ function runCases(
     property,
     unavailable: (env) => (profilesOf(env).length === 0 ? 'the adapter claims no execution profile (sa or map)' : undefined),
     // Plans up to twice the limit wide, so some runs could exceed it.
-    arbitrary: (env) => runScenarioArbitrary({ ...options, maxSteps: options.maxSteps ?? Math.max(8, 2 * env.maxConcurrency + 1), profiles: profilesOf(env), failure }),
+    arbitrary: (env) => runScenarioArbitrary({ ...options, maxSteps: options.maxSteps ?? Math.max(8, 2 * env.maxConcurrency + 1), profiles: profilesOf(env), failure, approval: env.approval }),
     toCase: (s, env, owner) => {
       const body = scenarioBody(s, env, { gradeRunOutcome });
       return finishCase(owner, { needs: [profileNeed(s.profile)], ...body, expect: expectation(s) });

@@ -1,7 +1,8 @@
 // Which requirements a broken flow expectation is charged to. A flow lists several
 // requirements; one wrong count must not fail all of them (issue 15, class 7). Each
 // expectation key and each operation names the requirement ids (or id prefixes) whose rules
-// it can evidence; a failure is charged to those of them the flow lists. The table is data:
+// it can evidence (the first exact id is the principal one: what a failure there blocks other
+// flows by); a failure is charged to those of them the flow lists. The table is data:
 // test/flows-charges.test.ts holds every shipped flow to it (each listed requirement is
 // chargeable by something the flow grades, and every expectation charges something listed).
 
@@ -76,7 +77,7 @@ function operationCharges(op: OperationSpec): Charges {
   const unchanged = body?.expect?.unchanged ? ['L3-LIFE-005', 'L3-PSG-002'] : [];
   switch (name) {
     case 'load':
-      return refusal ? ['L3-PSG-001', 'L3-PSG-002', 'L3-PSG-003', 'L3-PSG-005', 'L3-DAG-'] : ['L3-PSG-', 'L3-MAP-005'];
+      return refusal ? ['L3-PSG-001', 'L3-PSG-002', 'L3-PSG-003', 'L3-PSG-005', 'L3-DAG-'] : ['L3-PSG-007'];
     case 'transition': {
       const target = body?.target ?? '';
       const object = target.startsWith('step:') ? 'step' : target;
@@ -97,7 +98,7 @@ function operationCharges(op: OperationSpec): Charges {
     }
     case 'run':
     case 'await_run':
-      return refusal ? ['L3-LIFE-006', 'L3-LIFE-007', ...unchanged] : ['L3-ORCH-', 'L3-APPR-001', 'L3-SA-001', 'L3-MAP-', 'L3-AEL-', 'L3-PAUSE-004', 'L3-LIFE-009', 'L3-LIFE-012', 'L3-RB-', 'L3-DRIFT-'];
+      return refusal ? ['L3-LIFE-006', 'L3-LIFE-007', ...unchanged] : ['L3-ORCH-005', 'L3-ORCH-', 'L3-APPR-001', 'L3-SA-001', 'L3-MAP-', 'L3-AEL-', 'L3-PAUSE-004', 'L3-LIFE-009', 'L3-LIFE-012', 'L3-RB-', 'L3-DRIFT-'];
     case 'cancel':
     case 'await_cancel':
       return ['L3-ORCH-004', 'L3-ORCH-009', 'L3-LIFE-004', 'L3-LIFE-010'];
@@ -127,7 +128,8 @@ function operationCharges(op: OperationSpec): Charges {
 /** Final statuses of the flow's other objects speak for their own rules. */
 const FINAL_CHARGES: Readonly<Record<string, Charges>> = {
   trace: ['L3-TRACE-004', 'L3-SA-006'],
-  confirm: ['L3-APPR-'],
+  // The current Confirm is there and pending after a submission (APPR-002), its status is its latest decision's (APPR-005).
+  confirm: ['L3-APPR-002', 'L3-APPR-005'],
   context: ['L3-LIFE-007', 'L3-LIFE-011'],
 };
 
@@ -158,6 +160,7 @@ export function chargesOf(where: string, spec: FlowSpec): Charges {
       return both.length > 0 ? narrowest(read, effect) : read;
     }
     if (op[2] === 'await_events') return selectorCharges(operation?.await_events?.match ?? '');
+    if (op[2] === 'confirm' && op[3] === 'no-confirm') return ['L3-APPR-002'];
     return operation ? operationCharges(operation) : [];
   }
   const exp = /^expect\.(.*)$/.exec(where);

@@ -2,8 +2,8 @@
 // result that gives expected vs seen, the fewest events that show the violation, and the
 // flow file to replay.
 
-import type { Check, CheckContext, CheckResult, Outcome } from '../check.js';
-import { chargedRequirements } from './charges.js';
+import type { Check, CheckContext, CheckResult, Need, Outcome } from '../check.js';
+import { chargedRequirements, chargesOf } from './charges.js';
 import { FlowRun } from './driver.js';
 import type { FlowFailure } from './failure.js';
 import type { LoadedFlow } from './load.js';
@@ -33,8 +33,11 @@ function failed(flow: LoadedFlow, failures: FlowFailure[], run: FlowRun, dag?: P
   // Failures charged to listed requirements come first: they are what this flow found.
   const ordered = [...failures].sort((a, b) => Number(chargedRequirements(b.where, flow.spec).matched) - Number(chargedRequirements(a.where, flow.spec).matched));
   const [first, ...rest] = ordered as [FlowFailure, ...FlowFailure[]];
+  const outcome = Object.values(byRequirement).includes('fail') ? 'fail' : 'blocked';
+  const cause = chargesOf(first.where, flow.spec).find((c) => /^L3-[A-Z]+-\d{3}$/.test(c));
   return {
-    outcome: Object.values(byRequirement).includes('fail') ? 'fail' : 'blocked',
+    outcome,
+    ...(outcome === 'blocked' && cause ? { blockedBy: { requirement: cause } } : {}),
     byRequirement,
     message: `flow ${flow.spec.id}: ${first.where}: ${first.message}${rest.length > 0 ? ` (and ${rest.length} more)` : ''} [${chargeText(first.where, flow.spec)}]`,
     expected: first.expected,
@@ -73,6 +76,10 @@ export async function runFlow(flow: LoadedFlow, ctx: CheckContext, extra?: Extra
     if (anomalies.length > 0) {
       return { outcome: 'fail', message: `flow ${spec.id}: the AEL saw anomalies: ${anomalies[0]}`, expected: 'no AEL anomalies', seen: anomalies, evidence: { flow_file: flow.file }, counterexample: flow.file };
     }
+    if (run.accepted === 0 && run.log.length > 0) {
+      // A runtime that refuses everything "rejects" every invalid object too: that shows nothing.
+      return { outcome: 'inconclusive', message: `flow ${spec.id}: the runtime refused every one of the flow's operations, so its expected refusals graded nothing`, evidence: { flow_file: flow.file } };
+    }
     return { outcome: 'pass', message: `flow ${spec.id}: ${spec.operations.length} operation(s) and every expectation held`, evidence: { flow_file: flow.file } };
   } catch (e) {
     if (e instanceof HarnessError) return { outcome: 'error', message: `flow ${spec.id}: ${e.message}`, evidence: { flow_file: flow.file, operations: run.log.map((r) => `${r.index}: ${r.operation}`) } };
@@ -80,13 +87,20 @@ export async function runFlow(flow: LoadedFlow, ctx: CheckContext, extra?: Extra
   }
 }
 
+/** Capabilities a flow uses without saying so: a Confirm decision needs approval. */
+export function impliedNeeds(spec: FlowSpec): Need[] {
+  const decides = spec.operations.some((op) => op.confirm !== undefined);
+  return decides ? ['approval'] : [];
+}
+
 export function flowCheck(flow: LoadedFlow): Check {
   const { spec } = flow;
+  const needs = [...new Set([...(spec.needs ?? []), ...impliedNeeds(spec)])];
   return {
     id: `flow.${spec.id}`,
     title: spec.title,
     requirements: [...spec.requirements],
-    ...(spec.needs && spec.needs.length > 0 ? { needs: [...spec.needs] } : {}),
+    ...(needs.length > 0 ? { needs } : {}),
     origin: { file: flow.file, kind: 'flow' },
     run: (ctx) => runFlow(flow, ctx),
   };

@@ -33,6 +33,8 @@ export class FlowRun {
   readonly objects: FlowObjects;
   readonly snapshots = new Map<string, Snapshot>();
   readonly log: OperationRecord[] = [];
+  /** Operations the runtime accepted: a flow whose every answer was a refusal graded nothing. */
+  accepted = 0;
   /** Operations started with `background: true`, by kind, oldest first. */
   private readonly background: Record<BackgroundKind, { index: number; settled: Promise<Settled> }[]> = { run: [], cancel: [] };
 
@@ -100,6 +102,7 @@ export class FlowRun {
 
   /** Compares an answer with an operation's expectation (run outcome fields included). */
   judge(where: string, answer: RunAnswer, expect: OpExpect | undefined, difference?: ReturnType<typeof stateDifference>): FlowFailure[] {
+    if (answer.ok) this.accepted++;
     const wantOk = expect?.ok ?? true;
     if (wantOk !== 'any' && answer.ok !== wantOk) {
       return [{
@@ -227,9 +230,14 @@ const OPERATIONS: Readonly<Record<keyof OperationSpec, Handler>> = {
     return [];
   },
 
-  confirm: (run, op, where) => {
+  confirm: async (run, op, where) => {
     const { status, by, reason, expect } = op.confirm!;
-    return run.attempt(where, () => run.session.confirm({ target_id: run.objects.planId, status, decided_by_role: by ?? 'reviewer', ...(reason ? { reason } : {}) }), expect);
+    const failures = await run.attempt(where, () => run.session.confirm({ target_id: run.objects.planId, status, decided_by_role: by ?? 'reviewer', ...(reason ? { reason } : {}) }), expect);
+    // A decision refused because no Confirm targets the plan: the submission's fault (L3-APPR-002).
+    if (failures.length > 0 && expect?.ok !== false && (await run.objects.confirms()).length === 0) {
+      return failures.map((f) => ({ ...f, where: `${where}.no-confirm`, message: `${f.message} (no Confirm targets the plan)` }));
+    }
+    return failures;
   },
 
   run: async (run, op, where) => {

@@ -5,10 +5,10 @@ import { readFileSync } from 'node:fs';
 import { arch, cpus, platform } from 'node:os';
 import { CONTRACT_VERSION, type AdapterDescription } from '../../adapter/contract.js';
 import type { Catalogue } from '../catalogue.js';
-import type { Outcome } from '../check.js';
+import { OUTCOMES, type Outcome } from '../check.js';
 import type { CheckRecord, RunOptions, RunResult } from '../runner.js';
 import { verdictHash } from './hash.js';
-import { levelsFor, levelVerdict, requirementVerdicts, type LevelVerdict, type RequirementVerdict, type RequirementVerdictValue } from './verdicts.js';
+import { levelsFor, levelVerdict, REQUIREMENT_VERDICTS, requirementVerdicts, type LevelVerdict, type RequirementVerdict, type RequirementVerdictValue } from './verdicts.js';
 
 const KIT = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { name: string; version: string };
 
@@ -80,8 +80,7 @@ function count<K extends string>(keys: readonly K[], values: readonly K[]): Reco
   return out;
 }
 
-const OUTCOMES: readonly Outcome[] = ['pass', 'fail', 'error', 'skipped', 'blocked'];
-const VERDICTS: readonly RequirementVerdictValue[] = ['pass', 'fail', 'error', 'blocked', 'skipped', 'untested'];
+const VERDICTS: readonly RequirementVerdictValue[] = REQUIREMENT_VERDICTS;
 
 /** Timestamp plus a short hash: sortable, and unique even for runs in the same second. */
 export function makeRunId(startedAt: string, seed: number): string {

@@ -1,6 +1,8 @@
 // Two report.json files compared: checks newly failing and newly passing, checks failing in
 // both whose evidence changed, requirement and level verdicts that moved, and whether the
-// verdict hash changed. A regression is anything that got worse.
+// verdict hash changed. A regression is anything that got worse; a check or requirement that
+// graded nothing before (inconclusive) and fails now was never passing: newly graded, not a
+// regression.
 
 import type { Outcome } from '../check.js';
 import type { Report } from './build.js';
@@ -22,6 +24,8 @@ export interface ReportDiff {
   hash_changed: boolean;
   /** Checks that end fail/error now and did not before (including checks new in this report). */
   newly_failing: OutcomeChange[];
+  /** Checks that graded nothing before (inconclusive) and fail or error now: no regression. */
+  newly_graded_failing: OutcomeChange[];
   /** Checks that pass now and did not before. */
   newly_passing: OutcomeChange[];
   /** Every other outcome change (fail ↔ error, pass → skipped, checks that disappeared...). */
@@ -52,6 +56,7 @@ export function diffReports(oldReport: DiffInput, newReport: DiffInput): ReportD
     new: { run_id: newReport.run_id, verdict_hash: newReport.verdict_hash },
     hash_changed: oldReport.verdict_hash !== newReport.verdict_hash,
     newly_failing: [],
+    newly_graded_failing: [],
     newly_passing: [],
     other_changes: [],
     evidence_changed: [],
@@ -65,7 +70,8 @@ export function diffReports(oldReport: DiffInput, newReport: DiffInput): ReportD
     if (change.from === change.to) {
       const fields = EVIDENCE_FIELDS.filter((f) => change.to !== 'pass' && canonicalJson(before![f]) !== canonicalJson(after![f]));
       if (fields.length > 0) diff.evidence_changed.push({ id, fields });
-    } else if (FAILING.has(change.to) && !FAILING.has(change.from)) diff.newly_failing.push(change);
+    } else if (FAILING.has(change.to) && change.from === 'inconclusive') diff.newly_graded_failing.push(change);
+    else if (FAILING.has(change.to) && !FAILING.has(change.from)) diff.newly_failing.push(change);
     else if (change.to === 'pass') diff.newly_passing.push(change);
     else diff.other_changes.push(change);
   }
@@ -83,8 +89,8 @@ export function diffReports(oldReport: DiffInput, newReport: DiffInput): ReportD
 
   diff.regression =
     diff.newly_failing.length > 0 ||
-    diff.requirements.some((r) => FAILING.has(r.to) && !FAILING.has(r.from)) ||
-    diff.levels.some((l) => l.from !== 'absent' && l.to !== 'absent' && LEVEL_RANK[l.to]! > LEVEL_RANK[l.from]!);
+    diff.requirements.some((r) => FAILING.has(r.to) && !FAILING.has(r.from) && r.from !== 'inconclusive') ||
+    diff.levels.some((l) => l.from !== 'absent' && l.to !== 'absent' && l.from !== 'inconclusive' && LEVEL_RANK[l.to]! > LEVEL_RANK[l.from]!);
   return diff;
 }
 
@@ -100,6 +106,7 @@ export function renderDiff(diff: ReportDiff, newReport: DiffInput): string {
     return m.length > 160 ? ` — ${m.slice(0, 160)}…` : m ? ` — ${m}` : '';
   };
   section('newly failing', diff.newly_failing.map((c) => `${c.id}: ${c.from} → ${c.to}${messageOf(c.id)}`));
+  section('graded for the first time, failing (inconclusive before: no regression)', diff.newly_graded_failing.map((c) => `${c.id}: ${c.from} → ${c.to}${messageOf(c.id)}`));
   section('newly passing', diff.newly_passing.map((c) => `${c.id}: ${c.from} → ${c.to}`));
   section('other outcome changes', diff.other_changes.map((c) => `${c.id}: ${c.from} → ${c.to}`));
   section('changed evidence', diff.evidence_changed.map((e) => `${e.id}: ${e.fields.join(', ')} changed`));

@@ -35,6 +35,7 @@ const RESULT_ELEMENT: Record<CheckRecord['outcome'], ((r: CheckRecord) => string
   error: (r) => `<error${attrs({ message: r.message, type: 'error' })}>${detail(r)}</error>`,
   skipped: (r) => `<skipped${attrs({ message: `skipped: ${r.message}` })}/>`,
   blocked: (r) => `<skipped${attrs({ message: `blocked: ${r.message}` })}/>`,
+  inconclusive: (r) => `<skipped${attrs({ message: `inconclusive (graded nothing): ${r.message}` })}/>`,
 };
 
 function testcase(record: CheckRecord, report: Report): string {
@@ -62,7 +63,7 @@ export function renderJunit(report: Report): string {
     tests: records.length,
     failures: records.filter((r) => r.outcome === 'fail').length,
     errors: records.filter((r) => r.outcome === 'error').length,
-    skipped: records.filter((r) => r.outcome === 'skipped' || r.outcome === 'blocked').length,
+    skipped: records.filter((r) => r.outcome === 'skipped' || r.outcome === 'blocked' || r.outcome === 'inconclusive').length,
     time: seconds(records.reduce((sum, r) => sum + r.duration_ms, 0)),
   });
   // An interrupted run says so on every suite, so no dashboard shows it as a normal result.

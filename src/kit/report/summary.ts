@@ -1,7 +1,7 @@
 // summary.md: the verdict, the table per area, then every failure with its replay command.
 
 import { incompleteText, type Report } from './build.js';
-import { areaRows, countsText, inline, problemChecks } from './tally.js';
+import { areaRows, causeTree, countsText, inline } from './tally.js';
 
 const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
@@ -20,16 +20,25 @@ export function renderSummary(report: Report): string {
   out.push('| Area | Requirements | Checks |', '|:--|:--|--:|');
   for (const row of areaRows(report)) out.push(`| ${row.area} | ${countsText(row.requirements)} | ${row.checks} |`);
 
-  const problems = problemChecks(report);
-  if (problems.length > 0) {
-    out.push('', '## Failures and errors', '');
-    for (const c of problems) {
+  const tree = causeTree(report);
+  if (tree.causes.length > 0) {
+    out.push('', '## Root causes (failures and errors, with the checks they held up)', '');
+    for (const { check: c, requirements, knockOn } of tree.causes) {
       out.push(`### ${c.outcome.toUpperCase()} ${c.id} (${c.requirements.join(', ')})`, '', cell(c.message), '');
+      for (const id of requirements) {
+        const req = report.requirements.find((r) => r.id === id);
+        if (req) out.push(`- rule ${id}: ${cell(req.rule)}${req.source ? ` _(${cell(req.source)})_` : ''}`);
+      }
       if (c.expected !== undefined) out.push(`- expected: \`${inline(c.expected)}\``);
       if (c.seen !== undefined) out.push(`- seen: \`${inline(c.seen)}\``);
       for (const cmd of c.replay ?? []) out.push(`- replay: \`${cmd}\``);
+      if (knockOn.length > 0) out.push(`- held up ${knockOn.length} check(s): ${knockOn.map((k) => `\`${k.id}\``).join(', ')}`);
       out.push('');
     }
+  }
+  if (tree.unexplained.length > 0) {
+    out.push('', '## Blocked by rules no check of this run failed', '');
+    for (const b of tree.unexplained) out.push(`- \`${b.id}\` (blocked by ${b.blocked_by?.requirement}): ${cell(b.message)}`);
   }
   const findings = report.levels.flatMap((l) => [...l.failures, ...l.warnings].map((f) => ({ level: l.level, ...f })));
   if (findings.length > 0) {

@@ -3,7 +3,7 @@
 
 import type { CheckRecord } from '../runner.js';
 import type { Report } from './build.js';
-import type { RequirementVerdictValue } from './verdicts.js';
+import { outcomeFor, REQUIREMENT_VERDICTS, type RequirementVerdictValue } from './verdicts.js';
 
 export interface AreaRow {
   area: string;
@@ -12,7 +12,7 @@ export interface AreaRow {
   checks: number;
 }
 
-const VERDICTS: readonly RequirementVerdictValue[] = ['pass', 'fail', 'error', 'blocked', 'skipped', 'untested'];
+const VERDICTS: readonly RequirementVerdictValue[] = REQUIREMENT_VERDICTS;
 
 export function areaRows(report: Report): AreaRow[] {
   const areas = [...new Set(report.requirements.map((r) => r.area))];
@@ -30,10 +30,49 @@ export function countsText(counts: Record<string, number>): string {
   return parts.length > 0 ? parts.join(', ') : 'none';
 }
 
-const SEVERITY: Record<CheckRecord['outcome'], number> = { fail: 0, error: 1, blocked: 2, skipped: 3, pass: 4 };
+const SEVERITY: Record<CheckRecord['outcome'], number> = { fail: 0, error: 1, blocked: 2, inconclusive: 3, skipped: 4, pass: 5 };
+
+/** A check that broke a rule (or errored), with the checks it held up. */
+export interface RootCause {
+  check: CheckRecord;
+  /** The requirements it failed (its charges). */
+  requirements: string[];
+  /** Blocked checks whose blocked_by names one of those requirements. */
+  knockOn: CheckRecord[];
+}
+
+export interface CauseTree {
+  causes: RootCause[];
+  /** Blocked checks whose blocking requirement no check of this run failed (outside the selection, or an untested rule). */
+  unexplained: CheckRecord[];
+}
+
+/** The requirements a check failed: its charges, else all of them. */
+export function failedRequirementsOf(c: CheckRecord): string[] {
+  return c.requirements.filter((id) => outcomeFor(c, id) === 'fail');
+}
+
+/**
+ * Root causes first: every failed or errored check, with the blocked checks its broken rules
+ * held up folded under it — the most consequential first, then as problemChecks orders them.
+ */
+export function causeTree(report: Pick<Report, 'checks'>): CauseTree {
+  const problems = problemChecks(report);
+  const blocked = report.checks.filter((c) => c.outcome === 'blocked' && c.blocked_by);
+  const claimed = new Set<string>();
+  const causes = problems.map((check): RootCause => {
+    const requirements = failedRequirementsOf(check);
+    // Each blocked check folds under the first cause that explains it.
+    const knockOn = blocked.filter((b) => !claimed.has(b.id) && requirements.includes(b.blocked_by!.requirement));
+    for (const k of knockOn) claimed.add(k.id);
+    return { check, requirements, knockOn };
+  });
+  causes.sort((a, b) => b.knockOn.length - a.knockOn.length);
+  return { causes, unexplained: blocked.filter((b) => !claimed.has(b.id)) };
+}
 
 /** Checks that failed or errored, fails first, then by id. */
-export function problemChecks(report: Report): CheckRecord[] {
+export function problemChecks(report: Pick<Report, 'checks'>): CheckRecord[] {
   return report.checks
     .filter((c) => c.outcome === 'fail' || c.outcome === 'error')
     .sort((a, b) => SEVERITY[a.outcome] - SEVERITY[b.outcome] || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));

@@ -1,9 +1,11 @@
 // From check outcomes to requirement verdicts to a conformance-level verdict. The policy
 // (documented for vendors in docs/adapter.md):
 //   requirement: each check counts with its outcome for that requirement (a failure is charged
-//     to the requirements it is about; CheckRecord.by_requirement), then: fail if any failed; else error if any errored; else blocked if
-//     any was blocked; else pass if any passed (skipped checks are ignored); else skipped when
-//     every check was skipped; untested when no check grades it.
+//     to the requirements it is about; CheckRecord.by_requirement), then: fail if any failed;
+//     else error if any errored; else blocked if any was blocked; else pass if any passed
+//     (skipped checks are ignored); else inconclusive when the checks that ran graded nothing
+//     (no conclusive evidence: the requirement is not met); else skipped when every check was
+//     skipped; untested when no check grades it.
 //   core: every core MUST requirement passes. A core MUST requirement whose capability is not
 //     claimed is a failure: core conformance requires that capability.
 //   full: core, plus every MUST requirement whose capabilities are claimed passes.
@@ -18,7 +20,8 @@ import { unclaimed } from '../needs.js';
 import type { CheckRecord } from '../runner.js';
 import type { ConformanceLevel } from '../select.js';
 
-export type RequirementVerdictValue = 'pass' | 'fail' | 'error' | 'blocked' | 'skipped' | 'untested';
+export const REQUIREMENT_VERDICTS = ['pass', 'fail', 'error', 'blocked', 'inconclusive', 'skipped', 'untested'] as const;
+export type RequirementVerdictValue = (typeof REQUIREMENT_VERDICTS)[number];
 
 export interface RequirementVerdict {
   id: string;
@@ -26,6 +29,8 @@ export interface RequirementVerdict {
   area: Requirement['area'];
   core: boolean;
   rule: string;
+  /** Where the rule comes from (seed or digest section). */
+  source: string;
   needs: Need[];
   verdict: RequirementVerdictValue;
   /** Checks that grade it in this run. */
@@ -58,6 +63,8 @@ const PRECEDENCE: ReadonlyArray<[CheckRecord['outcome'], RequirementVerdictValue
   ['error', 'error'],
   ['blocked', 'blocked'],
   ['pass', 'pass'],
+  // Checks that graded nothing count only when nothing else did: no conclusive evidence, not met.
+  ['inconclusive', 'inconclusive'],
 ];
 
 /** A check's outcome for one of its requirements: its charge when it has one, else its own outcome. */
@@ -82,6 +89,7 @@ export function requirementVerdicts(catalogue: Catalogue, scope: readonly string
       area: req.area,
       core: req.core,
       rule: req.rule,
+      source: req.source,
       needs: [...req.needs],
       verdict: requirementVerdict(graded, id),
       checks: graded.map((r) => r.id),
@@ -93,6 +101,7 @@ const VERDICT_REASON: Partial<Record<RequirementVerdictValue, string>> = {
   fail: 'a check found the rule broken',
   error: 'a check ended in an adapter or harness error',
   blocked: 'a check could not run because a prerequisite did not pass',
+  inconclusive: 'no check graded it: every check that ran found nothing to grade',
 };
 
 /** The levels a run can judge: a core run cannot say anything about full. */
@@ -127,7 +136,7 @@ export function levelVerdict(level: ConformanceLevel, verdicts: readonly Require
     if (!v.core && level === 'core') continue;
     if (v.verdict === 'fail') failures.push({ requirement: v.id, reason: VERDICT_REASON.fail! });
     else if (interrupted?.requirements.has(v.id)) inconclusive.push({ requirement: v.id, reason: `not fully graded: the run was interrupted (${interrupted.signal}) before its checks finished` });
-    else if (v.verdict === 'error' || v.verdict === 'blocked') inconclusive.push({ requirement: v.id, reason: VERDICT_REASON[v.verdict]! });
+    else if (v.verdict === 'error' || v.verdict === 'blocked' || v.verdict === 'inconclusive') inconclusive.push({ requirement: v.id, reason: VERDICT_REASON[v.verdict]! });
     else if (v.verdict === 'untested' || v.verdict === 'skipped') ungraded.push(v.id);
   }
   // An interrupted run never says conformant, even when the checks it cut off graded nothing of this level.

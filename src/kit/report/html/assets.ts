@@ -34,7 +34,7 @@ nav.toc { margin:14px 0 0; display:flex; gap:16px; font-size:13px; }
 .card.requested { box-shadow:0 0 0 2px #c7d2fe; }
 .why { margin-top:12px; font-size:13px; } .why li { margin:2px 0; }
 .tables { display:grid; gap:16px; }
-td.c-pass a { color:var(--pass); } td.c-fail a { color:var(--fail); font-weight:700; } td.c-error a { color:#a21caf; font-weight:700; } td.c-blocked a { color:var(--block); }
+td.c-pass a { color:var(--pass); } td.c-fail a { color:var(--fail); font-weight:700; } td.c-error a { color:#a21caf; font-weight:700; } td.c-blocked a { color:var(--block); } td.c-inconclusive a { color:var(--block); font-style:italic; }
 table { border-collapse:collapse; width:100%; background:var(--card); border:1px solid var(--line); border-radius:8px; overflow:hidden; }
 th, td { padding:6px 10px; border-bottom:1px solid var(--line); text-align:left; vertical-align:top; }
 th { background:#f1f5f9; font-size:12px; text-transform:uppercase; letter-spacing:.04em; color:#475569; }
@@ -46,6 +46,7 @@ tbody tr:hover { background:#f8fafc; }
 .v-fail, .st-failed { background:var(--fail-bg); color:var(--fail); }
 .v-error { background:#fae8ff; color:#a21caf; }
 .v-blocked, .st-blocked { background:var(--block-bg); color:var(--block); }
+.v-inconclusive { background:var(--block-bg); color:var(--block); font-style:italic; }
 .v-skipped, .v-untested, .st-pending, .st-skipped, .st-draft, .st-proposed, .st-approved, .st-other { background:var(--idle-bg); color:var(--idle); }
 .st-in_progress { background:var(--run-bg); color:var(--run); }
 .st-cancelled { background:#e5e7eb; color:#374151; }

@@ -5,10 +5,10 @@
 import type { BaselineJudgement, JudgedReport } from '../../baseline/judge.js';
 import { incompleteText, type Report } from '../build.js';
 import { areaRows } from '../tally.js';
-import type { RequirementVerdictValue } from '../verdicts.js';
+import { REQUIREMENT_VERDICTS, type RequirementVerdictValue } from '../verdicts.js';
 import { esc } from './escape.js';
 
-const VERDICTS: readonly RequirementVerdictValue[] = ['pass', 'fail', 'error', 'blocked', 'skipped', 'untested'];
+const VERDICTS: readonly RequirementVerdictValue[] = REQUIREMENT_VERDICTS;
 const CI_TEXT: Record<BaselineJudgement['ci_verdict'], string> = { accepted: 'green', 'new-failures': 'red: new failures', stale: 'red: stale entries' };
 
 function filterLink(label: string, attrs: Record<string, string>): string {

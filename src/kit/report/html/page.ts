@@ -4,7 +4,7 @@
 // the page's own, as a second wall behind the escaping.
 
 import type { JudgedReport } from '../../baseline/judge.js';
-import { problemChecks } from '../tally.js';
+import { causeTree } from '../tally.js';
 import { SCRIPT, SCRIPT_HASH, STYLE } from './assets.js';
 import { esc } from './escape.js';
 import { failureHtml } from './failure.js';
@@ -14,13 +14,20 @@ import { requirementsHtml } from './requirements.js';
 const CSP = `default-src 'none'; style-src 'unsafe-inline'; img-src data:; script-src ${SCRIPT_HASH}; base-uri 'none'; form-action 'none'`;
 
 function failuresHtml(report: JudgedReport): string {
-  const problems = problemChecks(report);
+  // Root causes first; the checks each one held up are folded under it.
+  const { causes, unexplained } = causeTree(report);
   const body =
-    problems.length === 0
+    causes.length === 0
       ? '<p class="empty">No check failed or errored.</p>'
-      : problems.map((c, i) => failureHtml(c, i, report.requirements, report.baseline)).join('');
-  const counts = problems.length === 0 ? '' : ` <span class="muted">(${problems.length})</span>`;
-  return `<h2 id="failures">Failures and errors${counts}</h2>${body}`;
+      : causes
+          .map(({ check, knockOn }, i) => {
+            const folded = knockOn.length === 0 ? '' : `<details class="knock-on"><summary>held up ${knockOn.length} check(s), blocked by this failure</summary><ul>${knockOn.map((k) => `<li><code>${esc(k.id)}</code>: ${esc(k.message)}</li>`).join('')}</ul></details>`;
+            return `${failureHtml(check, i, report.requirements, report.baseline)}${folded}`;
+          })
+          .join('');
+  const counts = causes.length === 0 ? '' : ` <span class="muted">(${causes.length})</span>`;
+  const stray = unexplained.length === 0 ? '' : `<h3>Blocked by rules no check of this run failed</h3><ul>${unexplained.map((b) => `<li><code>${esc(b.id)}</code> (blocked by ${esc(b.blocked_by?.requirement ?? '?')}): ${esc(b.message)}</li>`).join('')}</ul>`;
+  return `<h2 id="failures">Root causes: failures and errors${counts}</h2>${body}${stray}`;
 }
 
 export function renderHtml(report: JudgedReport): string {
