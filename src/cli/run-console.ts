@@ -3,6 +3,7 @@
 // `quiet` one line.
 
 import type { Check } from '../kit/check.js';
+import { developmentText } from '../kit/certification.js';
 import { incompleteText, type Report } from '../kit/report/build.js';
 import { areaRows, causeTree, countsText, inline } from '../kit/report/tally.js';
 import type { WrittenReport } from '../kit/report/write.js';
@@ -72,7 +73,11 @@ export function renderPretty(report: Report, written: WrittenReport): string {
   if (warnings.length > 0) lines.push('', `warnings (do not affect the verdict): ${warnings.map((w) => w.requirement).join(', ')}`);
   if (report.untested.length > 0) lines.push(`untested (no check yet, not graded): ${report.untested.join(', ')}`);
   if (report.bailed_after) lines.push(`--bail: stopped after ${report.bailed_after}`);
-  const verdictLine = report.incomplete ? incompleteText(report.incomplete) : `${report.verdict.level}: ${report.verdict.verdict.toUpperCase()}`;
+  const development = report.certification && !report.certification.certified ? report.certification : undefined;
+  if (development) lines.push('', developmentText(development));
+  const verdictLine = report.incomplete
+    ? incompleteText(report.incomplete)
+    : `${report.verdict.level}: ${report.verdict.verdict.toUpperCase()}${development ? ' (not claimed: development run)' : ''}`;
   lines.push('', verdictLine, `report: ${written.files.report} (junit.xml, summary.md beside it)`);
   return `${lines.join('\n')}\n`;
 }
@@ -83,7 +88,7 @@ export function renderRun(format: Format, report: Report, written: WrittenReport
       return `${JSON.stringify(report, null, 2)}\n`;
     case 'quiet':
       if (report.incomplete) return `${incompleteText(report.incomplete)} (${countsText(report.totals.checks)}) ${written.files.report}\n`;
-      return `${report.verdict.level}: ${report.verdict.verdict} (${countsText(report.totals.checks)}) ${written.files.report}\n`;
+      return `${report.verdict.level}: ${report.verdict.verdict}${report.certification && !report.certification.certified ? ' (development run, not claimed)' : ''} (${countsText(report.totals.checks)}) ${written.files.report}\n`;
     case 'pretty':
       return renderPretty(report, written);
   }

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { AdapterLoadError, describeThrown, loadAdapter } from '../adapter/load.js';
 import { redactedVslUrl, referenceAdapterOn, VSL_URL_FORMS } from '../adapters/reference.js';
 import { CatalogueError, DEFAULT_CATALOGUE, lintCoverage, loadCatalogue, type Catalogue } from '../kit/catalogue.js';
+import { kitDigest, shippedDigest, type CertificationInput } from '../kit/certification.js';
 import type { Check } from '../kit/check.js';
 import { DEFAULT_FLOWS_DIR, DEFAULT_SUITES_DIR, discoverChecks } from '../kit/discover.js';
 import type { RunTarget } from '../kit/runner.js';
@@ -18,10 +19,26 @@ export interface KitPaths {
   catalogue: string;
   suites: string;
   flows: string;
+  /** --add-flows: a vendor's own flow folders, graded besides the shipped flows. */
+  addedFlows: string[];
+  /** The kit's own catalogue, suites and flows (no --catalogue/--suites/--flows). */
+  defaults: boolean;
 }
 
-export function kitPaths(values: { catalogue?: string | undefined; suites?: string | undefined; flows?: string | undefined }): KitPaths {
-  return { catalogue: values.catalogue ?? DEFAULT_CATALOGUE, suites: values.suites ?? DEFAULT_SUITES_DIR, flows: values.flows ?? DEFAULT_FLOWS_DIR };
+export function kitPaths(values: { catalogue?: string | undefined; suites?: string | undefined; flows?: string | undefined; addFlows?: readonly string[] | undefined }): KitPaths {
+  return {
+    catalogue: values.catalogue ?? DEFAULT_CATALOGUE,
+    suites: values.suites ?? DEFAULT_SUITES_DIR,
+    flows: values.flows ?? DEFAULT_FLOWS_DIR,
+    addedFlows: [...(values.addFlows ?? [])],
+    defaults: values.catalogue === undefined && values.suites === undefined && values.flows === undefined,
+  };
+}
+
+/** What certification needs to know about the kit a run grades with (src/kit/certification.ts). */
+export async function certificationInput(paths: KitPaths, only: readonly string[]): Promise<Omit<CertificationInput, 'ungraded'>> {
+  const [digest, shipped] = await Promise.all([kitDigest(paths), shippedDigest(paths.suites)]);
+  return { digest, shipped, defaultSources: paths.defaults, only, addedFlows: paths.addedFlows };
 }
 
 export async function loadCatalogueOrFail(file: string): Promise<Catalogue> {
@@ -35,7 +52,7 @@ export async function loadCatalogueOrFail(file: string): Promise<Catalogue> {
 
 /** Every check, after the lint that ties them to the catalogue; any problem is a config error. */
 export async function loadChecksOrFail(catalogue: Catalogue, paths: KitPaths): Promise<Check[]> {
-  const { checks, problems } = await discoverChecks({ suitesDir: paths.suites, flowsDir: paths.flows });
+  const { checks, problems } = await discoverChecks({ suitesDir: paths.suites, flowsDir: paths.flows, extraFlowsDirs: paths.addedFlows });
   const lines = problems.map((p) => `${p.file}${p.line !== undefined ? `:${p.line}` : ''}: ${p.message}`);
   for (const u of lintCoverage(catalogue, checks).unknown) {
     const file = checks.find((c) => c.id === u.check)?.origin?.file;

@@ -5,6 +5,7 @@
 
 import type { Catalogue } from './catalogue.js';
 import { lintCoverage } from './catalogue.js';
+import type { CertificationInput } from './certification.js';
 import type { Check } from './check.js';
 import { buildReport, type Report } from './report/build.js';
 import { runChecks, type RunOptions, type RunProgress, type RunResult, type RunTarget } from './runner.js';
@@ -15,6 +16,8 @@ export interface ConformanceInput {
   catalogue: Catalogue;
   options: RunOptions;
   progress?: RunProgress;
+  /** Decides whether the run certifies (see src/kit/certification.ts). */
+  certification?: Omit<CertificationInput, 'ungraded'>;
 }
 
 export async function runConformance(input: ConformanceInput): Promise<{ run: RunResult; report: Report }> {
@@ -27,6 +30,7 @@ export async function runConformance(input: ConformanceInput): Promise<{ run: Ru
     ...(input.target.spec === undefined ? {} : { adapterSpec: input.target.spec }),
     options: input.options,
     untested,
+    ...(input.certification ? { certification: input.certification } : {}),
   });
   return { run, report };
 }

@@ -32,6 +32,8 @@ export interface Discovery {
 export interface DiscoverOptions {
   suitesDir?: string;
   flowsDir?: string;
+  /** Folders of a vendor's own flows, run in addition to the shipped ones (a development run). */
+  extraFlowsDirs?: readonly string[];
 }
 
 export async function discoverChecks(options: DiscoverOptions = {}): Promise<Discovery> {
@@ -45,9 +47,11 @@ export async function discoverChecks(options: DiscoverOptions = {}): Promise<Dis
     problems.push(...found.problems);
     checks.push(...found.checks);
   }
-  const flows = await loadFlowDir(flowsDir);
-  problems.push(...flows.problems);
-  checks.push(...flows.checks);
+  for (const dir of [flowsDir, ...(options.extraFlowsDirs ?? [])]) {
+    const flows = await loadFlowDir(dir);
+    problems.push(...flows.problems);
+    checks.push(...flows.checks);
+  }
 
   const firstFile = new Map<string, string>();
   const unique: Check[] = [];

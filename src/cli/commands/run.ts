@@ -19,7 +19,7 @@ import type { Output } from '../output.js';
 import { onInterrupt, SIGNAL_EXIT } from '../interrupt.js';
 import { FORMATS, progressLine, renderRun } from '../run-console.js';
 import { watchRuns } from '../watch.js';
-import { disposeTarget, kitPaths, loadCatalogueOrFail, loadChecksOrFail, loadTargetOrFail, VSL_FLAG } from '../setup.js';
+import { certificationInput, disposeTarget, kitPaths, loadCatalogueOrFail, loadChecksOrFail, loadTargetOrFail, VSL_FLAG } from '../setup.js';
 
 const LEVELS: readonly ConformanceLevel[] = ['core', 'full'];
 const MAX_SEED = 2 ** 32 - 1;
@@ -95,9 +95,10 @@ async function execute(parsed: Parsed, output: Output): Promise<number> {
   const reportDir = resolve(stringOption(values['report-dir']) ?? 'reports');
   const spec = stringOption(values['adapter']);
 
-  const paths = kitPaths({ catalogue: stringOption(values['catalogue']), suites: stringOption(values['suites']), flows: stringOption(values['flows']) });
+  const paths = kitPaths({ catalogue: stringOption(values['catalogue']), suites: stringOption(values['suites']), flows: stringOption(values['flows']), addFlows: listOption(values['add-flows']).map((d) => resolve(d)) });
   const catalogue = await loadCatalogueOrFail(paths.catalogue);
   const checks = await loadChecksOrFail(catalogue, paths);
+  const certification = await certificationInput(paths, options.only);
   const { unmatched, checks: selected } = selectChecks(checks, catalogue, options);
   if (unmatched.length > 0) throw usageError(`--only ${unmatched.join(',')} matches no area, requirement or check at level ${options.level} (see mplp-conformance list)`);
   let baseline = await baselineOrFail(values, catalogue, checks);
@@ -116,7 +117,7 @@ async function execute(parsed: Parsed, output: Output): Promise<number> {
         // Chosen up front so counterexamples written during the run land in its report folder.
         const runId = makeRunId(new Date().toISOString(), options.seed);
         const runOptions = { ...options, runId, counterexampleDir: join(reportDir, runId, 'counterexamples'), signal: interrupt.signal };
-        const { report } = await runConformance({ target, checks, catalogue, options: runOptions, progress });
+        const { report } = await runConformance({ target, checks, catalogue, options: runOptions, progress, certification });
         progress.done();
         // The CI verdict rides along in report.json; the conformance verdict is untouched. An
         // interrupted run is judged against nothing (and never rewrites the baseline).
@@ -192,10 +193,11 @@ export const runCommand: Command = {
     'allow-stale': { type: 'boolean', description: 'With --baseline: entries whose failure now passes are reported, not exit 2.' },
     'update-baseline': { type: 'boolean', description: `Rewrite the baseline (--baseline, default ${DEFAULT_BASELINE_FILE}) to match this run: drop stale entries, add new failures with a TODO reason.` },
     watch: { type: 'boolean', description: 'Re-run when the adapter\'s files change (first the checks that did not pass, then the rest); Ctrl-C to stop.' },
+    'add-flows': { type: 'string', multiple: true, value: '<dir>', description: 'Also run your own golden flows from this folder (besides the shipped ones); makes the run a development run.' },
     ...KIT_FLAGS,
   },
   notes: [
-    'Exit codes: 0 conformant at the level; 1 non-conformant; 3 adapter/operational error (checks ended error and nothing failed, or the adapter failed while starting); 4 usage or configuration error; 130 interrupted by SIGINT (Ctrl-C), 143 stopped by SIGTERM.',
+    'Exit codes: 0 conformant at the level (a certification run); 1 non-conformant; 3 adapter/operational error (checks ended error, blocked or inconclusive and nothing failed, or the adapter failed while starting); 4 usage or configuration error; 5 a development run (--only, --add-flows, a changed kit, ungraded requirements) in which nothing failed — it claims no level; 130 interrupted by SIGINT (Ctrl-C), 143 stopped by SIGTERM.',
     'Interrupting (Ctrl-C or SIGTERM): no new check starts, the checks in flight are cut off and their sessions closed, the adapter is disposed (runtime processes are stopped) and the report so far is written, marked INCOMPLETE: the checks that did not finish end blocked ("not run: the run was interrupted"), no level is conformant and no baseline is judged. A second Ctrl-C exits at once (130) without writing the report.',
     'With --baseline: 0 nothing but baselined failures; 1 a failure not in the baseline; 2 a stale entry (its failure passes now; not with --allow-stale); 3 adapter/operational error; 4 an invalid, unknown-id, duplicate or expired entry.',
   ],

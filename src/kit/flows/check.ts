@@ -9,7 +9,7 @@ import type { FlowFailure } from './failure.js';
 import type { LoadedFlow } from './load.js';
 import { HarnessError } from './observe.js';
 import { planDag, type PlanDag } from './plan-evidence.js';
-import type { FlowSpec } from './spec.js';
+import { operationName, type FlowSpec } from './spec.js';
 
 /**
  * Each listed requirement's outcome: failed when a failure is charged to it (charges.ts),
@@ -54,6 +54,10 @@ function failed(flow: LoadedFlow, failures: FlowFailure[], run: FlowRun, dag?: P
   };
 }
 
+/** Operations answered accept/refuse, and those that only observe: a flow made of these alone
+ *  graded nothing when the runtime accepted none of them. */
+const REFUSABLE_OR_PASSIVE: ReadonlySet<string> = new Set(['load', 'transition', 'reject_all', 'confirm', 'run', 'await_run', 'cancel', 'await_cancel', 'pause', 'resume', 'snapshot', 'check', 'await_barrier', 'await_events', 'release_barrier']);
+
 /** Grading a caller adds after the flow's own expectations (the upstream importer's invariants). */
 export type ExtraGrading = (run: FlowRun) => Promise<FlowFailure[]>;
 
@@ -76,7 +80,7 @@ export async function runFlow(flow: LoadedFlow, ctx: CheckContext, extra?: Extra
     if (anomalies.length > 0) {
       return { outcome: 'fail', message: `flow ${spec.id}: the AEL saw anomalies: ${anomalies[0]}`, expected: 'no AEL anomalies', seen: anomalies, evidence: { flow_file: flow.file }, counterexample: flow.file };
     }
-    if (run.accepted === 0 && run.log.length > 0) {
+    if (run.accepted === 0 && spec.operations.every((op) => REFUSABLE_OR_PASSIVE.has(operationName(op)))) {
       // A runtime that refuses everything "rejects" every invalid object too: that shows nothing.
       return { outcome: 'inconclusive', message: `flow ${spec.id}: the runtime refused every one of the flow's operations, so its expected refusals graded nothing`, evidence: { flow_file: flow.file } };
     }

@@ -7,6 +7,7 @@ import { CONTRACT_VERSION, type AdapterDescription } from '../../adapter/contrac
 import type { Catalogue } from '../catalogue.js';
 import { OUTCOMES, type Outcome } from '../check.js';
 import type { CheckRecord, RunOptions, RunResult } from '../runner.js';
+import { certificationOf, type Certification, type CertificationInput } from '../certification.js';
 import { verdictHash } from './hash.js';
 import { levelsFor, levelVerdict, REQUIREMENT_VERDICTS, requirementVerdicts, type LevelVerdict, type RequirementVerdict, type RequirementVerdictValue } from './verdicts.js';
 
@@ -45,6 +46,8 @@ export interface Report {
   /** Catalogue requirements no check grades at all (a gap in the kit, not in the runtime). */
   untested: string[];
   bailed_after: string | null;
+  /** Certification or development run (src/kit/certification.ts); absent: built without one (kit API). */
+  certification?: Certification;
   /** Set when the run was interrupted (Ctrl-C, SIGTERM, an aborted signal): the checks that did
    *  not finish ended `blocked`, no level is `conformant`, and the verdict is not valid. */
   incomplete?: ReportIncomplete | null;
@@ -72,6 +75,8 @@ export interface ReportInput {
   adapterSpec?: string;
   options: RunOptions;
   untested: string[];
+  /** What decides certification besides the verdicts (omit: the report claims no certification status). */
+  certification?: Omit<CertificationInput, 'ungraded'>;
 }
 
 function count<K extends string>(keys: readonly K[], values: readonly K[]): Record<K, number> {
@@ -100,6 +105,7 @@ export function buildReport(input: ReportInput): Report {
   const levels = levelsFor(options.level).map((l) => levelVerdict(l, requirements, description.capabilities, run.selection.partial, interrupted));
   const incomplete: ReportIncomplete | null = run.interrupted === undefined ? null : { signal: run.interrupted.signal, at: run.interrupted.at, checks_not_run: run.interrupted.notRun.length };
   const requested = levels.find((l) => l.level === options.level)!;
+  const certification = input.certification ? certificationOf({ ...input.certification, ungraded: requested.ungraded }) : undefined;
   return {
     report_version: REPORT_VERSION,
     run_id: options.runId ?? makeRunId(run.started_at, options.seed),
@@ -136,7 +142,8 @@ export function buildReport(input: ReportInput): Report {
     untested: input.untested.filter((id) => run.selection.requirements.includes(id)),
     bailed_after: run.bailedAfter ?? null,
     incomplete,
+    ...(certification ? { certification } : {}),
     // An incomplete run never shares its hash with a complete one, whatever its outcomes.
-    verdict_hash: verdictHash(run.records, requirements, incomplete !== null),
+    verdict_hash: verdictHash(run.records, requirements, incomplete !== null, certification),
   };
 }

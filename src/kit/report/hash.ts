@@ -17,12 +17,20 @@ export function canonicalJson(value: unknown): string {
 
 const byFirst = (a: [string, string], b: [string, string]) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0);
 
-/** `incomplete` (an interrupted run) is part of the hash, so such a run never matches a complete one. */
-export function verdictHash(checks: ReadonlyArray<{ id: string; outcome: string }>, requirements: ReadonlyArray<{ id: string; verdict: string }>, incomplete = false): string {
+/** `incomplete` (an interrupted run) is part of the hash, so such a run never matches a complete
+ *  one; so is the kit's digest and whether the run certified, so a development run or a modified
+ *  kit never shares a certification's hash. */
+export function verdictHash(
+  checks: ReadonlyArray<{ id: string; outcome: string }>,
+  requirements: ReadonlyArray<{ id: string; verdict: string }>,
+  incomplete = false,
+  certification?: { certified: boolean; kit_digest: string },
+): string {
   const body = {
     checks: checks.map((c): [string, string] => [c.id, c.outcome]).sort(byFirst),
     requirements: requirements.map((r): [string, string] => [r.id, r.verdict]).sort(byFirst),
     ...(incomplete ? { incomplete: true } : {}),
+    ...(certification ? { kit_digest: certification.kit_digest, certified: certification.certified } : {}),
   };
   return createHash('sha256').update(canonicalJson(body)).digest('hex');
 }

@@ -1,5 +1,6 @@
 // summary.md: the verdict, the table per area, then every failure with its replay command.
 
+import { developmentText } from '../certification.js';
 import { incompleteText, type Report } from './build.js';
 import { areaRows, causeTree, countsText, inline } from './tally.js';
 
@@ -9,6 +10,7 @@ export function renderSummary(report: Report): string {
   const out: string[] = [];
   out.push(`# MPLP ${report.spec.version} ${report.spec.layer} conformance: ${report.adapter.name} ${report.adapter.version}`, '');
   out.push(`Run \`${report.run_id}\` · seed ${report.seed} · level ${report.options.level}${report.verdict.partial ? ` · partial (--only ${report.options.only.join(' ')})` : ''} · kit ${report.kit.version}`, '');
+  if (report.certification && !report.certification.certified) out.push(`> **${developmentText(report.certification)}.** The tables show what this run graded; it claims no level.`, '');
   if (report.incomplete) {
     out.push(`> **${incompleteText(report.incomplete)}.** The run was stopped at ${report.incomplete.at}; checks that did not finish ended \`blocked\` and no level can be judged. Run it again to completion.`, '');
   }
@@ -47,5 +49,6 @@ export function renderSummary(report: Report): string {
   }
   if (report.untested.length > 0) out.push('', '## Untested requirements', '', report.untested.map((id) => `- ${id}`).join('\n'));
   out.push('', `Verdict hash: \`${report.verdict_hash}\``, '');
+  if (report.certification) out.push(`Kit digest: \`${report.certification.kit_digest}\` (${report.certification.certified ? 'certification run' : 'development run'})`, '');
   return out.join('\n');
 }

@@ -3,6 +3,7 @@
 // requirement level. Area and verdict counts link into the filtered requirement table.
 
 import type { BaselineJudgement, JudgedReport } from '../../baseline/judge.js';
+import { developmentText } from '../../certification.js';
 import { incompleteText, type Report } from '../build.js';
 import { areaRows } from '../tally.js';
 import { REQUIREMENT_VERDICTS, type RequirementVerdictValue } from '../verdicts.js';
@@ -80,6 +81,11 @@ export function overviewHtml(report: JudgedReport): string {
     report.incomplete
       ? `<p class="incomplete"><strong>${esc(incompleteText(report.incomplete))}.</strong> The run was stopped at ${esc(report.incomplete.at)}; checks that did not finish ended blocked and no level can be judged.</p>`
       : '',
+    report.certification && !report.certification.certified
+      ? `<p class="incomplete"><strong>${esc(developmentText(report.certification))}.</strong> The verdicts below show what this run graded; only a certification run (the shipped kit, unmodified, with nothing left out or added) claims a level.</p>`
+      : report.certification
+        ? `<p class="meta">certification run · kit digest <code>${esc(report.certification.kit_digest.slice(0, 16))}</code></p>`
+        : '',
     report.verdict.partial ? `<p class="partial">Partial run (--only ${esc(report.options.only.join(' '))}): the verdicts cover only the requirements in scope.</p>` : '',
     '<nav class="toc"><a href="#failures">Failures</a><a href="#requirements">Requirements</a></nav>',
     '</header>',
