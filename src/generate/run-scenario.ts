@@ -146,13 +146,17 @@ function isRunScenario(value: unknown): value is RunScenario {
   return Array.isArray(s?.dag?.deps) && Array.isArray(s?.held) && typeof s?.profile === 'string' && typeof s?.start === 'string';
 }
 
-export type StepEnd = 'completed' | 'failed' | 'blocked';
+/** How a step ends: `dependent` — depends on the failed step directly (pending → blocked is
+ *  allowed, 'any dependency failed', and the kit's SHOULD L3-ORCH-003 asks for it); `below` —
+ *  further down (blocked or still pending: its dependency is blocked, not failed). Neither starts. */
+export type StepEnd = 'completed' | 'failed' | 'dependent' | 'below';
 
 /** Final statuses the MUST rules imply: everything completes, or the failure's cone. */
 export function predictedEnd(s: RunScenario): { plan: 'completed' | 'failed'; steps: StepEnd[] } {
   if (s.failing === undefined) return { plan: 'completed', steps: s.dag.deps.map(() => 'completed') };
   const below = descendantsOf(s.dag, s.failing);
-  return { plan: 'failed', steps: s.dag.deps.map((_, i) => (i === s.failing ? 'failed' : below.has(i) ? 'blocked' : 'completed')) };
+  const direct = (i: number) => s.dag.deps[i]!.includes(s.failing!);
+  return { plan: 'failed', steps: s.dag.deps.map((_, i) => (i === s.failing ? 'failed' : below.has(i) ? (direct(i) ? 'dependent' : 'below') : 'completed')) };
 }
 
 /** How many of the held steps reach the barrier at once: one under SA, up to the limit under MAP. */

@@ -293,6 +293,14 @@ export async function allowedMatrix(scenario: Scenario, object: LifecycleObject,
       notGraded[pair] = got.why;
       continue;
     }
+    // Setting up a step's guard (a failed dependency) may end the plan: a runtime may fail it
+    // itself ("becomes failed"), and a step of an ended plan no longer changes.
+    const planNow = got.reached.target.startsWith('step:') ? await got.reached.plan.objects.status('plan') : undefined;
+    if (planNow !== undefined && planNow !== 'in_progress') {
+      notGraded[pair] = `the runtime ended the plan (${planNow}) itself while the guard was set up`;
+      await got.reached.cleanup();
+      continue;
+    }
     const answer = await scenario.session.transition(await got.reached.ref(), row.to);
     const after = await got.reached.status();
     graded.push(pair);

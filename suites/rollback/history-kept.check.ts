@@ -1,9 +1,10 @@
 // L3-RB-003 / L3-RB-007: a rollback is history appended, never history undone. The trace is
 // read while the failing step is held at a barrier; after the failure and a rollback with
 // both policies: everything read then is still there, unchanged and in place; the failure is
-// still recorded (one failed segment among one per executed step); the plan is failed and
-// the steps keep their statuses; and the trace gained a record naming each compensated step
-// and one naming the restored snapshot.
+// still recorded (a trace that holds segments holds a failed one: how many segments a runtime
+// writes, per step or per plan, is its own business); the plan is failed and the steps keep
+// their statuses; and the trace gained a record naming each compensated step and one naming
+// the restored snapshot.
 
 import { isDeepStrictEqual } from 'node:util';
 import type { Trace } from '../../src/mplp/types.js';
@@ -49,16 +50,16 @@ export default defineCheck({
 
     const lost = rewritten(held, now);
     if (lost.length > 0) violations.push({ requirement: 'L3-RB-003', message: `the rollback rewrote trace history: ${lost.join('; ')}`, expected: 'the trace read before the failure is a prefix of the final trace', seen: { held, now } });
-    const executed = scenario.ael.calls.filter((c) => c.plan_id === plan.planId).length;
     const segments = now.segments ?? [];
-    const failedSegments = segments.filter((s) => s.status === 'failed');
-    if (failedSegments.length !== 1 || segments.length !== executed) {
-      violations.push({ requirement: 'L3-RB-003', message: 'after the rollback the trace no longer holds the failure: one segment per executed step, one of them failed', expected: { segments: executed, failed: 1 }, seen: { segments: segments.map((s) => s.status) } });
+    if (segments.length > 0 && !segments.some((s) => s.status === 'failed')) {
+      violations.push({ requirement: 'L3-RB-003', message: 'after the rollback the trace no longer holds the failure: it has segments, none of them failed', expected: 'a failed segment (the failed step c)', seen: { segments: segments.map((s) => s.status) } });
     }
 
-    const want = { plan: 'failed', a: 'completed', b: 'completed', c: 'failed', d: 'blocked' };
-    const seen = { plan: outcome.plan_status, ...Object.fromEntries(['a', 'b', 'c', 'd'].map((s) => [s, outcome.step_statuses[plan.stepId(s)]])) };
-    if (!isDeepStrictEqual(seen, want)) violations.push({ requirement: 'L3-RB-007', message: 'the rollback changed lifecycle statuses (they are history)', expected: want, seen });
+    // d depends on the failed step: blocked or still pending, as the runtime chose (L3-ORCH-003 is a SHOULD).
+    const want = { plan: 'failed', a: 'completed', b: 'completed', c: 'failed' };
+    const seen = { plan: outcome.plan_status, ...Object.fromEntries(['a', 'b', 'c'].map((s) => [s, outcome.step_statuses[plan.stepId(s)]])) };
+    const d = outcome.step_statuses[plan.stepId('d')];
+    if (!isDeepStrictEqual(seen, want) || (d !== 'pending' && d !== 'blocked')) violations.push({ requirement: 'L3-RB-007', message: 'the rollback changed lifecycle statuses (they are history)', expected: { ...want, d: 'pending or blocked' }, seen: { ...seen, d } });
     const added = (now.events ?? []).slice((held.events ?? []).length);
     const named = (text: string) => added.some((e) => strings(e.data).has(text));
     const snapshot = (await rollbackGroup(scenario).snapshots()).find((s) => s.plan_id === plan.planId);

@@ -10,7 +10,7 @@ import { classify } from '../../src/mplp/transitions.js';
 import type { BusEvent, LifecycleObject, Trace } from '../../src/mplp/types.js';
 import { RuntimeError, type RuntimeOptions } from '../../src/runtime/index.js';
 import type { Mutation, PsgNode } from '../../src/runtime/psg/graph.js';
-import { onEmit, plantedAdapter, type Patch, type Seams } from '../mutants/faults.js';
+import { onEmit, onRun, plantedAdapter, type Patch, type RunSeams, type Seams } from '../mutants/faults.js';
 
 export interface Variant {
   name: string;
@@ -442,6 +442,89 @@ export const VARIANTS: readonly Variant[] = [
         } finally {
           pending = undefined;
         }
+      };
+    },
+  },
+  {
+    name: 'plan-level-trace-segment',
+    description: 'besides one segment per step, the trace gains a segment for the plan as a whole when the plan ends',
+    latitude: 'digest §2.3: segments are the protocol\'s execution intervals (attributes mplp.module / mplp.operation), nothing limits them to steps',
+    patch: (raw) => {
+      const rt = seams(raw);
+      const manualRequest = rt.manualRequest.bind(rt);
+      const SEGMENT_OF: Record<string, string> = { completed: 'completed', failed: 'failed', cancelled: 'cancelled' };
+      rt.manualRequest = (object, id, to) => {
+        const req = manualRequest(object, id, to);
+        const trace = rt.traceOfPlan.get(id);
+        if (object !== 'plan' || !SEGMENT_OF[to] || !trace || rt.status(id) !== 'in_progress') return req;
+        const segment_id = rt.ids.next();
+        const node: PsgNode = { type: 'segment', id: segment_id, status: SEGMENT_OF[to], data: { segment_id, label: 'plan', finished_at: rt.clock(), attributes: { 'mplp.module': 'plan', 'mplp.operation': 'run' }, trace_id: trace } };
+        req.extra = [...(req.extra ?? []), { op: 'add_node', node }, { op: 'add_edge', edge: { from: segment_id, to: trace, type: 'segment_trace' } }];
+        return req;
+      };
+    },
+  },
+  {
+    name: 'blocks-only-direct-dependents',
+    description: 'when a step fails only its direct dependents become blocked; steps further down stay pending',
+    latitude: 'digest §3.2: pending → blocked when "any dependency failed" — a dependency that is blocked has not failed',
+    patch: onRun((run) => {
+      const r = run as unknown as { blockDependentsOfFailures(): Promise<void> } & RunSeams;
+      r.blockDependentsOfFailures = async () => {
+        const host = r.host as RunSeams['host'] & { changeStatus(req: { object: string; id: string; to: string; reason?: string }): Promise<boolean> };
+        const { start, list } = r.dependents;
+        const ids = r.index.ids;
+        for (let v = 0; v < ids.length; v++) {
+          if (host.status(ids[v]!) !== 'failed') continue;
+          for (let k = start[v]!; k < start[v + 1]!; k++) {
+            const w = list[k]!;
+            if (host.status(ids[w]!) === 'pending') await host.changeStatus({ object: 'step', id: ids[w]!, to: 'blocked', reason: `dependency ${ids[v]} failed` });
+          }
+        }
+      };
+    }),
+  },
+  {
+    name: 'other-stage-status-mapping',
+    description: 'pipeline_stage events map approved to stage_status completed, proposed to running and blocked to failed',
+    latitude: 'digest §5.3: the schema fixes only the stage_status enum; the mapping of statuses without a counterpart is the kit\'s reading [KIT]',
+    patch: onEmit((e) => {
+      const to = (e as { payload?: Record<string, unknown> }).payload?.['to_status'];
+      const other: Record<string, string> = { approved: 'completed', proposed: 'running', blocked: 'failed' };
+      return isFamily(e, 'pipeline_stage') && typeof to === 'string' && other[to] ? ({ ...e, stage_status: other[to] } as BusEvent) : e;
+    }),
+  },
+  {
+    name: 'plan-ends-itself-on-manual-step-changes',
+    description: 'when a manual step change leaves every step completed or skipped (or fails one), the runtime ends the plan itself',
+    latitude: 'digest §3.1 (PLAN-MOD@old §5.2): a plan "becomes" completed when all steps are done and failed when a critical step failed — the runtime may do it itself',
+    patch: (raw) => {
+      const rt = seams(raw);
+      const transition = rt.transition.bind(rt);
+      rt.transition = async (ref, to) => {
+        await transition(ref, to);
+        if (ref.type !== 'step') return;
+        const plan = rt.psg.node(ref.id)?.data['plan_id'] as string | undefined;
+        if (!plan || rt.status(plan) !== 'in_progress' || rt.runs.has(plan)) return;
+        const steps = rt.psg.stepsOf(plan).map((s) => rt.status(s));
+        if (steps.includes('failed') && !steps.includes('in_progress')) await transition({ type: 'plan', id: plan }, 'failed');
+        else if (steps.every((x) => x === 'completed' || x === 'skipped')) await transition({ type: 'plan', id: plan }, 'completed');
+      };
+    },
+  },
+  {
+    name: 'cancel-skips-open-steps',
+    description: 'cancelling a plan settles its pending steps as skipped, with the plan\'s cancelled change',
+    latitude: 'digest §3.2: pending → skipped is an A row ("conditional skip"); nothing says a cancelled plan\'s open steps keep their status',
+    patch: (raw) => {
+      const rt = seams(raw);
+      const manualRequest = rt.manualRequest.bind(rt);
+      rt.manualRequest = (object, id, to) => {
+        const req = manualRequest(object, id, to);
+        if (object !== 'plan' || to !== 'cancelled') return req;
+        const open = rt.psg.stepsOf(id).filter((s) => rt.status(s) === 'pending');
+        req.coupled = [...(req.coupled ?? []), ...open.map((s) => ({ object: 'step' as const, id: s, to: 'skipped' }))];
+        return req;
       };
     },
   },

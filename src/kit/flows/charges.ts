@@ -17,7 +17,7 @@ const STATUS_EVENTS: Charges = ['L3-EVT-001', 'L3-EVT-002', 'L3-EVT-003', 'L3-OR
 /** Final statuses read back: the behaviour rules (everything but the event and trace areas). */
 const OUTCOMES: Charges = ['L3-LIFE-', 'L3-ORCH-', 'L3-APPR-', 'L3-PAUSE-', 'L3-SA-001', 'L3-MAP-001', 'L3-MAP-002', 'L3-PSG-004', 'L3-AEL-', 'L3-RB-', 'L3-DRIFT-', 'L3-DAG-', 'L3-PSG-001', 'L3-PSG-003', 'L3-PSG-005'];
 
-const EXPECTATION_CHARGES: Readonly<Record<Exclude<keyof ExpectationSpec, 'about'>, Charges>> = {
+const EXPECTATION_CHARGES: Readonly<Record<Exclude<keyof ExpectationSpec, 'about' | 'also'>, Charges>> = {
   final: OUTCOMES,
   events: STATUS_EVENTS, // refined per selector below
   // The chain of a resource's stage events: its statuses are graded by `final`.
@@ -138,7 +138,21 @@ function expectationCharges(path: string[]): Charges {
   if (key === 'events' && sub !== undefined) return selectorCharges(sub);
   if ((key === 'order' || key === 'between') && sub === 'missing') return [...STATUS_EVENTS, 'L3-PAUSE-003', 'L3-PAUSE-006'];
   if (key === 'final' && sub !== undefined) return FINAL_CHARGES[sub.split('.')[0]!] ?? OUTCOMES;
-  return key === 'about' ? [] : (EXPECTATION_CHARGES[key] ?? []);
+  return key === 'about' || key === 'also' ? [] : (EXPECTATION_CHARGES[key] ?? []);
+}
+
+/** The expectation block an `also[i]` path inside `block` points at, and the rest of the path. */
+function innerBlock(block: ExpectationSpec | undefined, path: string): { block: ExpectationSpec | undefined; rest: string } {
+  const m = /^also\[(\d+)\]\.(.*)$/.exec(path);
+  if (!m) return { block, rest: path };
+  return innerBlock(block?.also?.[Number(m[1])], m[2]!);
+}
+
+/** Charges of a location inside an expectation block: the block's `about`, else the key's. */
+function blockCharges(block: ExpectationSpec | undefined, path: string): Charges {
+  const inner = innerBlock(block, path);
+  if (inner.block?.about && !inner.rest.endsWith('.missing')) return inner.block.about;
+  return expectationCharges(splitPath(inner.rest));
 }
 
 /** What a failure location (`operations[3].transition`, `expect.events.pipeline_stage`, `operations[2].check.final.plan`) can be charged to. */
@@ -147,9 +161,9 @@ export function chargesOf(where: string, spec: FlowSpec): Charges {
   if (op) {
     const operation = spec.operations[Number(op[1])];
     const about = (operation?.[op[2] as keyof OperationSpec] as { expect?: { about?: string[] }; about?: string[] } | undefined);
-    if (op[2] === 'check' && about?.about) return about.about;
-    if (op[2] !== 'check' && about?.expect?.about) return about.expect.about;
     if (op[2] === 'check') {
+      const inner = innerBlock(operation?.check, op[3] ?? '');
+      if (inner.block !== operation?.check || about?.about) return blockCharges(operation?.check, op[3] ?? '');
       // A check right after a state-changing operation grades that operation's effect: its
       // failure is about both (what the check reads, and what the operation promised).
       const read = expectationCharges(splitPath(op[3] ?? ''));
@@ -159,6 +173,7 @@ export function chargesOf(where: string, spec: FlowSpec): Charges {
       const both = read.filter((c) => effect.some((e) => overlaps(c, e)));
       return both.length > 0 ? narrowest(read, effect) : read;
     }
+    if (about?.expect?.about) return about.expect.about;
     if (op[2] === 'await_events') return selectorCharges(operation?.await_events?.match ?? '');
     if (op[2] === 'confirm' && op[3] === 'no-confirm') return ['L3-APPR-002'];
     return operation ? operationCharges(operation) : [];
@@ -166,8 +181,7 @@ export function chargesOf(where: string, spec: FlowSpec): Charges {
   const exp = /^expect\.(.*)$/.exec(where);
   // Grading a caller adds (the upstream importer's invariants and expected/ objects) is what
   // the flow is for: it speaks for every requirement the flow lists.
-  if (exp && spec.expect?.about && !where.endsWith('.missing')) return spec.expect.about;
-  return exp ? expectationCharges(splitPath(exp[1]!)) : ['L3-'];
+  return exp ? blockCharges(spec.expect, exp[1]!) : ['L3-'];
 }
 
 /** `events.*.in_progress` → [events, *.in_progress]: the second part may hold dots (selectors). */
@@ -214,6 +228,10 @@ export function gradedLocations(spec: FlowSpec): string[] {
     for (const [key, value] of Object.entries(e)) {
       if (value === undefined) continue;
       if (key === 'about') continue;
+      if (key === 'also') {
+        (value as ExpectationSpec[]).forEach((b, i) => block(`${prefix}.also[${i}]`, b));
+        continue;
+      }
       if (key === 'events' || key === 'final') for (const sub of Object.keys(value as object)) out.push(`${prefix}.${key}.${sub}`);
       else out.push(`${prefix}.${key}`);
     }

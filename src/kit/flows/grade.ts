@@ -432,6 +432,7 @@ const gradeProfileInvariants: Grader<'profile_invariants'> = async (on, o) => {
 
 const GRADERS: { readonly [K in keyof Required<ExpectationSpec>]: Grader<K> } = {
   about: async () => [],
+  also: async () => [],
   final: gradeFinal,
   events: gradeEvents,
   transitions: gradeTransitions,
@@ -471,5 +472,6 @@ export async function gradeExpectation(src: GradingSource, spec: ExpectationSpec
     if (value === undefined) continue;
     out.push(...(await (GRADERS[key] as Grader<typeof key>)(value as never, o)));
   }
+  for (const [i, block] of (spec.also ?? []).entries()) out.push(...(await gradeExpectation(src, block, `${where}.also[${i}]`)));
   return out;
 }

@@ -231,6 +231,7 @@ class Checker {
 
   private expectation(at: string, e: ExpectationSpec, snapshots: ReadonlySet<string>): void {
     this.about(`${at}/about`, e.about);
+    (e.also ?? []).forEach((block, i) => this.expectation(`${at}/also/${i}`, block, snapshots));
     const f = e.final;
     if (f) {
       const objects: [keyof typeof f & LifecycleObject, LifecycleObject][] = [['plan', 'plan'], ['context', 'context'], ['trace', 'trace'], ['confirm', 'confirm'], ['collab', 'collab']];

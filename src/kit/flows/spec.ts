@@ -131,6 +131,8 @@ export interface FinalSpec {
 export interface ExpectationSpec {
   /** The requirements (of the flow's list) this block is about: a failure in it is charged to them only. */
   about?: string[];
+  /** Further blocks graded at the same moment, each charged by its own `about` (e.g. a SHOULD part). */
+  also?: ExpectationSpec[];
   final?: FinalSpec;
   events?: Record<string, Count>;
   transitions?: Record<string, string[]>;
