@@ -3,6 +3,7 @@
 // `quiet` one line.
 
 import type { Check } from '../kit/check.js';
+import { traceLines } from '../kit/call-trace.js';
 import { developmentText } from '../kit/certification.js';
 import { incompleteText, type Report } from '../kit/report/build.js';
 import { areaRows, causeTree, countsText, inline } from '../kit/report/tally.js';
@@ -27,6 +28,13 @@ function requirementLabels(record: CheckRecord, report: Report): string {
     .join(', ');
 }
 
+/** Wall time of the whole run next to the time the checks took. */
+export function timingText(report: Report): string {
+  const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+  const t = report.timing;
+  return `time:   ${s(t.wall_ms ?? t.duration_ms)} wall (start-up, loading, checks, report) · checks ${s(t.duration_ms)} from first start to last end${t.check_ms !== undefined ? `, ${s(t.check_ms)} of check time` : ''}`;
+}
+
 export function renderPretty(report: Report, written: WrittenReport): string {
   const caps = report.adapter.capabilities;
   const claimed = [...caps.profiles.map((p) => `profile:${p}`), ...Object.entries(caps).filter(([k, v]) => k !== 'profiles' && v === true).map(([k]) => k)];
@@ -45,6 +53,7 @@ export function renderPretty(report: Report, written: WrittenReport): string {
     ...table([['area', 'requirements', 'checks'], ...areaRows(report).map((r) => [r.area, countsText(r.requirements), String(r.checks)])]),
     '',
     `checks: ${countsText(report.totals.checks)}`,
+    timingText(report),
   ];
   // Level failures not caused by a failing check (an unclaimed capability core needs).
   const verdictOf = (id: string) => report.requirements.find((r) => r.id === id)?.verdict;
@@ -64,6 +73,7 @@ export function renderPretty(report: Report, written: WrittenReport): string {
     if (c.seen !== undefined) lines.push(`  seen:     ${inline(c.seen)}`);
     for (const cmd of c.replay ?? []) lines.push(`  replay:   ${cmd}`);
     if (knockOn.length > 0) lines.push(`  held up ${knockOn.length} check(s), blocked by it: ${knockOn.map((k) => k.id).join(', ')}`);
+    if (c.trace) lines.push(...traceLines(c.trace));
   }
   if (tree.unexplained.length > 0) {
     lines.push('', `BLOCKED by rules no check of this run failed (${tree.unexplained.length}):`);

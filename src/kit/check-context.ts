@@ -13,6 +13,7 @@ import type { Adapter, AdapterDescription, Session, SessionEnv, StepAction } fro
 import { describeThrown } from '../adapter/load.js';
 import { StdioAdapter } from '../adapter/stdio/stdio-adapter.js';
 import type { CheckContext, KitSession } from './check.js';
+import { CallTrace, type CheckTrace } from './call-trace.js';
 import { RecordingAEL } from './recording-ael.js';
 import { AdapterFault, guardOperation, guardSession, recordFault, sessionShapeProblems, type OperationGuard } from './session-guard.js';
 
@@ -25,6 +26,8 @@ export interface ContextSettings {
   /** Passed to checks as CheckContext.propertyCases / counterexampleDir. */
   propertyCases?: number;
   counterexampleDir?: string;
+  /** --trace: record every adapter call (and stdio line) of the check. */
+  trace?: boolean;
 }
 
 export interface CheckScope {
@@ -34,6 +37,8 @@ export interface CheckScope {
   sessionsOpened(): number;
   /** Marks the check over and closes every session; returns faults of the closing itself. */
   end(): Promise<AdapterFault[]>;
+  /** What --trace recorded (undefined without --trace). */
+  trace(): CheckTrace | undefined;
 }
 
 interface Opened {
@@ -50,7 +55,10 @@ export function openCheckScope(settings: ContextSettings): CheckScope {
   setMaxListeners(0, checkOver.signal);
   // The first adapter fault settles the check (`error`, whatever else happens), so the check is
   // stopped there rather than left waiting on a runtime that already failed it.
-  const guard: OperationGuard = { timeoutMs: settings.operationTimeoutMs, signal: checkOver.signal, faults: [], onFault: (fault) => checkOver.abort(fault) };
+  const trace = settings.trace ? new CallTrace() : undefined;
+  const guard: OperationGuard = { timeoutMs: settings.operationTimeoutMs, signal: checkOver.signal, faults: [], onFault: (fault) => checkOver.abort(fault), ...(trace ? { trace } : {}) };
+  // A runtime over stdio: its JSON-RPC lines go into the trace too (exact while checks run one at a time).
+  const untap = trace && settings.adapter instanceof StdioAdapter ? settings.adapter.tap((direction, line) => trace.line(direction, line)) : undefined;
   const opened: Opened[] = [];
 
   // Makes the check's share names its own, so no two checks (or runs) meet in one store.
@@ -95,6 +103,7 @@ export function openCheckScope(settings: ContextSettings): CheckScope {
 
   const end = async (): Promise<AdapterFault[]> => {
     checkOver.abort();
+    untap?.();
     // Closing gets its own guard: the check's guard has just been aborted.
     const closing = new AbortController();
     const closeGuard: OperationGuard = { timeoutMs: settings.operationTimeoutMs, signal: closing.signal, faults: [] };
@@ -117,5 +126,5 @@ export function openCheckScope(settings: ContextSettings): CheckScope {
     ...(settings.propertyCases === undefined ? {} : { propertyCases: settings.propertyCases }),
     ...(settings.counterexampleDir === undefined ? {} : { counterexampleDir: settings.counterexampleDir }),
   };
-  return { context, faults: guard.faults, sessionsOpened: () => opened.length, end };
+  return { context, faults: guard.faults, sessionsOpened: () => opened.length, end, trace: () => trace?.result() };
 }

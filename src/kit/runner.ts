@@ -11,6 +11,7 @@ import type { Adapter, AdapterDescription } from '../adapter/contract.js';
 import { describeThrown } from '../adapter/load.js';
 import type { Catalogue } from './catalogue.js';
 import type { Check, CheckResult, Outcome } from './check.js';
+import { capTraces, type CheckTrace } from './call-trace.js';
 import { openCheckScope } from './check-context.js';
 import { checkResultShape, jsonSafe, MAX_EVIDENCE_EVENTS } from './check-result.js';
 import { unclaimed } from './needs.js';
@@ -39,6 +40,11 @@ export interface RunOptions {
   counterexampleDir?: string;
   /** The report's run id, chosen before the run so files written during it can use it. */
   runId?: string;
+  /** When the whole run began (epoch ms; the CLI passes its process start): the report's wall
+   *  time then covers loading and start-up too, not only the checks. */
+  wallStartedAt?: number;
+  /** --trace: keep every adapter call (and stdio line) of each check in its record. */
+  trace?: boolean;
   /** Aborting it interrupts the run (Ctrl-C): no new check starts, the checks in flight are cut
    *  off, and every check that did not finish ends `blocked` ("not run: the run was
    *  interrupted"). The abort reason names the interruption in the report: a string such as
@@ -87,6 +93,8 @@ export interface CheckRecord {
   by_requirement?: Record<string, Outcome>;
   /** A blocked check: the requirement whose broken rule held it up (see the report's root causes). */
   blocked_by?: { requirement: string };
+  /** --trace: the check's adapter calls and stdio lines, bounded. */
+  trace?: CheckTrace;
   sessions: number;
   duration_ms: number;
 }
@@ -151,8 +159,9 @@ export async function runChecks(
     return { outcome: 'blocked', message: cutOff ? `not run: ${why} while this check was running; it was cut off` : `not run: ${why}` };
   };
 
-  const finish = (check: Check, result: CheckResult, sessions: number, ms: number): CheckRecord => {
+  const finish = (check: Check, result: CheckResult, sessions: number, ms: number, trace?: CheckTrace): CheckRecord => {
     const record = toRecord(check, result, sessions, ms, target, options, catalogue);
+    if (trace) record.trace = trace;
     if (options.bail && bailedAfter === undefined && (record.outcome === 'fail' || record.outcome === 'error')) bailedAfter = check.id;
     progress.onCheckEnd?.(record);
     return record;
@@ -188,8 +197,9 @@ export async function runChecks(
         }
         progress.onCheckStart?.(check);
         const began = performance.now();
-        const { result, sessions, cutOff } = await runOne(check, target, options, stop.signal);
-        return finish(check, cutOff ? notRunResult(check, true) : result, sessions, performance.now() - began);
+        const { result, sessions, cutOff, trace } = await runOne(check, target, options, stop.signal);
+        const record = finish(check, cutOff ? notRunResult(check, true) : result, sessions, performance.now() - began, trace);
+        return record;
       } finally {
         release();
       }
@@ -203,6 +213,7 @@ export async function runChecks(
   for (const [id, task] of settled) byId.set(id, await task);
   options.signal?.removeEventListener('abort', interrupt);
   const records = selection.checks.map((c) => byId.get(c.id)!);
+  if (options.trace) capTraces(records);
   const result: RunResult = {
     selection,
     records,
@@ -227,7 +238,7 @@ class CheckCutOff extends Error {}
 
 /** One check in its own scope; the scope is always ended, closing every session. When `stop`
  *  fires first the check is cut off: its scope ends at once (pending operations are abandoned). */
-async function runOne(check: Check, target: RunTarget, options: RunOptions, stop: AbortSignal): Promise<{ result: CheckResult; sessions: number; cutOff: boolean }> {
+async function runOne(check: Check, target: RunTarget, options: RunOptions, stop: AbortSignal): Promise<{ result: CheckResult; sessions: number; cutOff: boolean; trace?: CheckTrace }> {
   const scope = openCheckScope({
     adapter: target.adapter,
     description: target.description,
@@ -236,6 +247,7 @@ async function runOne(check: Check, target: RunTarget, options: RunOptions, stop
     operationTimeoutMs: options.operationTimeoutMs,
     ...(options.propertyCases === undefined ? {} : { propertyCases: options.propertyCases }),
     ...(options.counterexampleDir === undefined ? {} : { counterexampleDir: options.counterexampleDir }),
+    ...(options.trace ? { trace: true } : {}),
   });
   let returned: unknown;
   let thrown: { value: unknown } | undefined;
@@ -264,21 +276,23 @@ async function runOne(check: Check, target: RunTarget, options: RunOptions, stop
   const closeFaults = await scope.end();
   const faults = [...checkFaults, ...closeFaults];
   const sessions = scope.sessionsOpened();
-  if (thrown?.value instanceof CheckCutOff) return { sessions, cutOff: true, result: { outcome: 'blocked', message: 'cut off' } };
+  const traced = scope.trace();
+  const trace = traced ? { trace: traced } : {};
+  if (thrown?.value instanceof CheckCutOff) return { ...trace, sessions, cutOff: true, result: { outcome: 'blocked', message: 'cut off' } };
 
   const faultEvidence = { adapter_faults: faults.map((f) => f.message) };
   if (thrown?.value instanceof CheckTimeout) {
     const hint = checkFaults.length > 0 ? `; first adapter fault: ${checkFaults[0]!.message}` : '';
-    return { sessions, cutOff: false, result: { outcome: 'error', message: `the check did not finish within ${options.checkTimeoutMs} ms (check timeout)${hint}`, evidence: faultEvidence } };
+    return { ...trace, sessions, cutOff: false, result: { outcome: 'error', message: `the check did not finish within ${options.checkTimeoutMs} ms (check timeout)${hint}`, evidence: faultEvidence } };
   }
   if (faults.length > 0) {
     const more = faults.length > 1 ? ` (and ${faults.length - 1} more adapter fault(s))` : '';
-    return { sessions, cutOff: false, result: { outcome: 'error', message: `adapter fault: ${faults[0]!.message}${more}`, evidence: faultEvidence } };
+    return { ...trace, sessions, cutOff: false, result: { outcome: 'error', message: `adapter fault: ${faults[0]!.message}${more}`, evidence: faultEvidence } };
   }
-  if (thrown) return { sessions, cutOff: false, result: { outcome: 'error', message: `the check itself failed to run: ${describeThrown(thrown.value)}` } };
+  if (thrown) return { ...trace, sessions, cutOff: false, result: { outcome: 'error', message: `the check itself failed to run: ${describeThrown(thrown.value)}` } };
   const shape = checkResultShape(returned);
-  if (!shape.ok) return { sessions, cutOff: false, result: { outcome: 'error', message: shape.problem } };
-  return { sessions, cutOff: false, result: shape.result };
+  if (!shape.ok) return { ...trace, sessions, cutOff: false, result: { outcome: 'error', message: shape.problem } };
+  return { ...trace, sessions, cutOff: false, result: shape.result };
 }
 
 function toRecord(check: Check, result: CheckResult, sessions: number, ms: number, target: RunTarget, options: RunOptions, catalogue: Catalogue): CheckRecord {

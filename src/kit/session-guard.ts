@@ -9,7 +9,9 @@
 
 import type { Capabilities, Session } from '../adapter/contract.js';
 import { describeThrown, summarise } from '../adapter/load.js';
+import { performance } from 'node:perf_hooks';
 import { copyValue } from '../mplp/copy.js';
+import type { CallTrace } from './call-trace.js';
 
 /**
  * The most items one list in an adapter's answer may hold (events(), graph() nodes or edges,
@@ -37,6 +39,8 @@ export interface OperationGuard {
   faults: AdapterFault[];
   /** Called with each fault recorded (the check scope ends the check at the first). */
   onFault?(fault: AdapterFault): void;
+  /** --trace: every operation is recorded here. */
+  trace?: CallTrace;
 }
 
 /** Returns a problem sentence, or undefined when the value has the right shape. */
@@ -173,13 +177,20 @@ interface Crossing {
   ownError?: (e: unknown) => boolean;
   /** The result is handed over as it is, not copied. */
   byReference?: boolean;
+  /** The operation's arguments and session, for --trace. */
+  traced?: { args: readonly unknown[]; session?: object };
 }
 
 /** Runs one adapter operation under the guard. */
 export function guardOperation<T>(guard: OperationGuard, operation: string, invoke: () => unknown, shape: ShapeRule = anything, crossing: Crossing = {}): Promise<T> {
   const run = async (): Promise<T> => {
     if (guard.signal.aborted) throw new AdapterFault(operation, 'was called after the check ended');
+    const began = guard.trace ? performance.now() : 0;
     const settled = await settleWithin(invoke, guard.timeoutMs, guard.signal);
+    if (guard.trace) {
+      const seen = settled.kind === 'value' ? settled.value : settled.kind === 'threw' ? describeThrown(settled.error) : settled.problem;
+      guard.trace.call(operation, crossing.traced?.args ?? [], settled.kind === 'value' ? 'ok' : settled.kind, seen, performance.now() - began, crossing.traced?.session);
+    }
     if (settled.kind === 'overdue') throw recordFault(guard, new AdapterFault(operation, settled.problem));
     if (settled.kind === 'threw') {
       if (crossing.ownError?.(settled.error)) throw settled.error;
@@ -268,7 +279,7 @@ function wrapGroup<T extends object>(raw: T, ops: Record<string, ShapeRule>, pre
   for (const [name, shape] of Object.entries(ops)) {
     const fn = (raw as Record<string, unknown>)[name];
     if (typeof fn !== 'function') continue;
-    wrapped[name] = (...args: unknown[]) => guardOperation(guard, `${prefix}${name}()`, () => fn.apply(raw, args.map(copy)), shape);
+    wrapped[name] = (...args: unknown[]) => guardOperation(guard, `${prefix}${name}()`, () => fn.apply(raw, args.map(copy)), shape, guard.trace ? { traced: { args, session: raw } } : {});
   }
   return wrapped as T;
 }

@@ -28,6 +28,8 @@ export interface ProcessOptions {
   callTimeoutMs: number;
   /** The kit's log: stderr lines (prefixed) and transport notes. */
   log(line: string): void;
+  /** Every JSON-RPC line, both ways (--trace). */
+  onLine?(direction: '→' | '←', line: string): void;
 }
 
 export class RuntimeProcess {
@@ -43,7 +45,10 @@ export class RuntimeProcess {
   ) {
     const { launch, log } = options;
     this.peer = new RpcPeer({
-      send: (line) => child.stdin.write(`${line}\n`),
+      send: (line) => {
+        options.onLine?.('→', line);
+        child.stdin.write(`${line}\n`);
+      },
       peerName: 'the runtime',
       selfName: 'the kit',
       streamName: 'stdout',
@@ -54,7 +59,10 @@ export class RuntimeProcess {
     // Writing to a process that just died raises EPIPE here; the exit reports it.
     child.stdin.on('error', () => undefined);
     readLines(child.stdout, {
-      line: (text, n) => this.peer.receive(text, n),
+      line: (text, n) => {
+        options.onLine?.('←', text);
+        this.peer.receive(text, n);
+      },
       tooLong: (n, start) => this.brokeProtocol({ lineNumber: n, line: start, problem: `is longer than the kit's limit of ${MAX_LINE_CHARS} characters` }),
       // Stdout usually closes because the process is exiting: prefer the exit's own reason.
       end: () => void Promise.race([this.exited, delay(STDOUT_CLOSE_GRACE_MS, undefined, { ref: false })]).then(() => this.end('closed its stdout')),

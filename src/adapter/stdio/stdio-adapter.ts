@@ -20,6 +20,9 @@ export interface StdioAdapterOptions {
 
 const toStderr = (line: string) => void process.stderr.write(`${line}\n`);
 
+/** A listener of the JSON-RPC lines: `→` the kit to the runtime, `←` the runtime to the kit. */
+export type LineTap = (direction: '→' | '←', line: string) => void;
+
 /** The SessionEnv as it crosses: everything but the AEL, which the runtime reaches by ael.execute. */
 function wireEnv(env: SessionEnv): Record<string, unknown> {
   const { ael: _kitSide, ...data } = env;
@@ -32,6 +35,8 @@ export class StdioAdapter implements Adapter {
   private readonly links = new Map<string, SessionLink>();
   private sessionCount = 0;
   private disposed = false;
+  /** Listeners of every JSON-RPC line (--trace); `→` to the runtime, `←` from it. */
+  private readonly taps = new Set<LineTap>();
   private readonly handlers: Readonly<Record<string, RequestHandler>> = {
     'ael.execute': (p) => this.link(p['session']).executeAction(p['action']),
     'module.invoke': (p) => this.link(p['session']).invokeModule(String(p['name']), p['ctx']),
@@ -41,6 +46,12 @@ export class StdioAdapter implements Adapter {
     readonly launch: LaunchSpec,
     private readonly options: StdioAdapterOptions,
   ) {}
+
+  /** Hears every JSON-RPC line from now on, of this and later runtime processes; returns the unsubscribe. */
+  tap(listener: LineTap): () => void {
+    this.taps.add(listener);
+    return () => void this.taps.delete(listener);
+  }
 
   /** The runtime's description (starting it if needed), without the protocol fields. */
   async describe(): Promise<AdapterDescription> {
@@ -100,6 +111,9 @@ export class StdioAdapter implements Adapter {
       handlers: this.handlers,
       callTimeoutMs: this.options.callTimeoutMs,
       log: this.options.log ?? toStderr,
+      onLine: (direction, line) => {
+        for (const tap of this.taps) tap(direction, line);
+      },
     });
     if (this.disposed) {
       await proc.stop();

@@ -1,6 +1,7 @@
 // `mplp-conformance replay <flow-file>`: run one golden flow (a counterexample or any flow
 // file) against an adapter and print its result in full.
 
+import { traceLines } from '../../kit/call-trace.js';
 import { resolve } from 'node:path';
 import { FlowError, loadFlowFile } from '../../kit/flows/index.js';
 import { runChecks, DEFAULT_RUN_OPTIONS, type CheckRecord } from '../../kit/runner.js';
@@ -31,6 +32,7 @@ function renderRecord(record: CheckRecord, seed: number): string {
   for (const e of record.events ?? []) lines.push(`  event:    ${inline(e, 400)}`);
   if (record.evidence !== undefined) lines.push(`  evidence: ${inline(record.evidence, 2000)}`);
   for (const cmd of record.replay ?? []) lines.push(`  replay:   ${cmd}`);
+  if (record.trace) lines.push(...traceLines(record.trace, 400));
   return lines.join('\n');
 }
 
@@ -54,7 +56,7 @@ async function execute(parsed: Parsed, output: Output): Promise<number> {
   const flowCheck = { ...check, origin: check.origin ?? { file: resolve(file), kind: 'flow' as const } };
   const target = await loadTargetOrFail(stringOption(values['adapter']), timeouts.operationTimeoutMs, stringOption(values['vsl']));
   try {
-    const run = await runChecks(target, [flowCheck], catalogue, { ...DEFAULT_RUN_OPTIONS, ...timeouts, level: 'full', only: [flowCheck.id], seed });
+    const run = await runChecks(target, [flowCheck], catalogue, { ...DEFAULT_RUN_OPTIONS, ...timeouts, level: 'full', only: [flowCheck.id], seed, trace: values['trace'] === true });
     const record = run.records[0]!;
     output.out(format === 'json' ? JSON.stringify(record, null, 2) : renderRecord(record, seed));
     return EXIT_BY_OUTCOME[record.outcome];
@@ -77,6 +79,7 @@ export const replayCommand: Command = {
     'check-timeout': { type: 'string', value: '<ms>', description: 'Limit for the whole flow (default max(60000, 4 × --timeout)).' },
     format: { type: 'string', value: '<pretty|json>', description: 'Output style (default pretty).' },
     catalogue: { type: 'string', value: '<file>', description: 'Requirement catalogue (kit development).' },
+    trace: { type: 'boolean', description: 'Print every adapter call of the flow (arguments, result or error, duration; JSON-RPC lines of a stdio runtime).' },
   },
   notes: ['Exit codes: 0 pass (or skipped); 1 fail; 3 error; 4 usage error or malformed flow file (reported as file:line).'],
   execute,

@@ -1,6 +1,7 @@
 // `mplp-conformance run`: grade an adapter against the catalogue and write the reports.
 
 import { randomInt } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
 import { join, resolve } from 'node:path';
 import { describeThrown } from '../../adapter/load.js';
 import { BaselineError, DEFAULT_BASELINE_FILE, openBaseline, renderJudgement, settleBaseline, type Baseline } from '../../kit/baseline/index.js';
@@ -66,6 +67,7 @@ function readRunOptions(values: Parsed['values']): RunOptions & { runs: number }
     maxConcurrency: intOption('max-concurrency', stringOption(values['max-concurrency']), 1, 1024) ?? DEFAULT_RUN_OPTIONS.maxConcurrency,
     bail: values['bail'] === true,
     runs: intOption('runs', stringOption(values['runs']), 1, 1000) ?? 1,
+    trace: values['trace'] === true,
     ...optionalCases(values),
   };
 }
@@ -116,7 +118,9 @@ async function execute(parsed: Parsed, output: Output): Promise<number> {
         const progress = progressLine(output, selected.length, format === 'pretty');
         // Chosen up front so counterexamples written during the run land in its report folder.
         const runId = makeRunId(new Date().toISOString(), options.seed);
-        const runOptions = { ...options, runId, counterexampleDir: join(reportDir, runId, 'counterexamples'), signal: interrupt.signal };
+        // The first run's wall time covers the process start-up and loading; later ones their own run.
+        const wallStartedAt = i === 0 ? performance.timeOrigin : Date.now();
+        const runOptions = { ...options, runId, counterexampleDir: join(reportDir, runId, 'counterexamples'), signal: interrupt.signal, wallStartedAt };
         const { report } = await runConformance({ target, checks, catalogue, options: runOptions, progress, certification });
         progress.done();
         // The CI verdict rides along in report.json; the conformance verdict is untouched. An
@@ -193,6 +197,7 @@ export const runCommand: Command = {
     'allow-stale': { type: 'boolean', description: 'With --baseline: entries whose failure now passes are reported, not exit 2.' },
     'update-baseline': { type: 'boolean', description: `Rewrite the baseline (--baseline, default ${DEFAULT_BASELINE_FILE}) to match this run: drop stale entries, add new failures with a TODO reason.` },
     watch: { type: 'boolean', description: 'Re-run when the adapter\'s files change (first the checks that did not pass, then the rest); Ctrl-C to stop.' },
+    trace: { type: 'boolean', description: 'Record every adapter call of every check (arguments, result or error, duration; the JSON-RPC lines of a stdio runtime) in report.json and the HTML report; the console shows them under each failure.' },
     'add-flows': { type: 'string', multiple: true, value: '<dir>', description: 'Also run your own golden flows from this folder (besides the shipped ones); makes the run a development run.' },
     ...KIT_FLAGS,
   },

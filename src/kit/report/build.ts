@@ -35,7 +35,9 @@ export interface Report {
     property_cases?: number | null;
   };
   environment: { node: string; platform: string; arch: string; cpus: number };
-  timing: { started_at: string; finished_at: string; duration_ms: number };
+  /** duration_ms: the checks' run; wall_ms: the whole run (start-up, loading, checks, report);
+   *  check_ms: the checks' own time added up (more than duration_ms when checks run in parallel). */
+  timing: { started_at: string; finished_at: string; duration_ms: number; wall_ms?: number; check_ms?: number };
   /** The verdict at the requested level (the exit code follows it). */
   verdict: LevelVerdict;
   /** Every level this run can judge (core for a core run; core and full for a full run). */
@@ -130,7 +132,13 @@ export function buildReport(input: ReportInput): Report {
       property_cases: options.propertyCases ?? null,
     },
     environment: { node: process.version, platform: platform(), arch: arch(), cpus: cpus().length },
-    timing: { started_at: run.started_at, finished_at: run.finished_at, duration_ms: run.duration_ms },
+    timing: {
+      started_at: run.started_at,
+      finished_at: run.finished_at,
+      duration_ms: run.duration_ms,
+      wall_ms: options.wallStartedAt === undefined ? run.duration_ms : Math.max(run.duration_ms, Date.now() - options.wallStartedAt),
+      check_ms: run.records.reduce((n, r) => n + r.duration_ms, 0),
+    },
     verdict: requested,
     levels,
     totals: {

@@ -19,6 +19,7 @@ export function renderSummary(report: Report): string {
     out.push(`| ${l.level} | **${l.verdict}** | ${l.failures.length} | ${l.inconclusive.length} | ${l.warnings.length} | ${l.ungraded.length} |`);
   }
   out.push('', `Checks: ${countsText(report.totals.checks)}. Requirements: ${countsText(report.totals.requirements)}.`, '');
+  out.push(`Time: ${((report.timing.wall_ms ?? report.timing.duration_ms) / 1000).toFixed(1)} s wall for the whole run, ${(report.timing.duration_ms / 1000).toFixed(1)} s for the checks${report.timing.check_ms !== undefined ? ` (${(report.timing.check_ms / 1000).toFixed(1)} s of check time)` : ''}.`, '');
   out.push('| Area | Requirements | Checks |', '|:--|:--|--:|');
   for (const row of areaRows(report)) out.push(`| ${row.area} | ${countsText(row.requirements)} | ${row.checks} |`);
 

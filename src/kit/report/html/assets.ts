@@ -46,6 +46,7 @@ tbody tr:hover { background:#f8fafc; }
 .v-fail, .st-failed { background:var(--fail-bg); color:var(--fail); }
 .v-error { background:#fae8ff; color:#a21caf; }
 .v-blocked, .st-blocked { background:var(--block-bg); color:var(--block); }
+table.trace { font-size:12px; } table.trace td { vertical-align:top; word-break:break-all; } tr.t-threw td, tr.t-overdue td { color:var(--fail); }
 .v-inconclusive { background:var(--block-bg); color:var(--block); font-style:italic; }
 .v-skipped, .v-untested, .st-pending, .st-skipped, .st-draft, .st-proposed, .st-approved, .st-other { background:var(--idle-bg); color:var(--idle); }
 .st-in_progress { background:var(--run-bg); color:var(--run); }

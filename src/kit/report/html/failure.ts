@@ -43,6 +43,14 @@ function expectedSeen(record: CheckRecord): string {
   return `<div class="expected-seen"><div><h4>Expected</h4><pre>${block(record.expected)}</pre></div><div><h4>Seen</h4><pre>${block(record.seen)}</pre></div></div>`;
 }
 
+/** --trace: every adapter call of the check as a collapsible timeline. */
+function traceHtml(trace: NonNullable<CheckRecord['trace']>): string {
+  const rows = trace.entries
+    .map((e) => `<tr class="t-${esc(e.outcome)}"><td>+${e.at_ms} ms</td><td><code>${esc(e.op)}</code></td><td>${e.args === undefined ? '' : `<code>${esc(e.args)}</code>`}</td><td>${esc(e.outcome)}</td><td>${e.result === undefined ? '' : `<code>${esc(e.result)}</code>`}</td><td>${e.ms === undefined ? '' : `${e.ms} ms`}</td></tr>`)
+    .join('');
+  return `<details class="trace"><summary>Trace: ${trace.entries.length} adapter call(s) and line(s)${trace.cut ? ` (${esc(trace.cut)})` : ''}</summary><table class="trace"><thead><tr><th>at</th><th>operation</th><th>arguments</th><th>outcome</th><th>result</th><th>took</th></tr></thead><tbody>${rows}</tbody></table></details>`;
+}
+
 export function failureHtml(record: CheckRecord, index: number, requirements: readonly RequirementVerdict[], baseline: BaselineJudgement | undefined): string {
   const known = baseline?.baselined.filter((b) => record.requirements.includes(b.requirement)) ?? [];
   const baselineTag = known.length > 0 ? ` <span class="pill baselined" title="${esc(known.map((k) => k.reason).join('; '))}">baselined</span>` : '';
@@ -62,6 +70,7 @@ export function failureHtml(record: CheckRecord, index: number, requirements: re
     findings.length > 1 ? `<h4>Also broken (${findings.length - 1})</h4><ul class="findings">${findings.slice(1).map((f) => `<li><code>${esc(f.where)}</code> ${esc(f.message)}</li>`).join('')}</ul>` : '',
     (record.replay ?? []).length > 0 ? `<h4>Replay</h4>${(record.replay ?? []).map((cmd) => `<pre class="replay">${esc(cmd)}</pre>`).join('')}` : '',
     record.counterexample ? `<p class="muted">Counterexample: <code>${esc(record.counterexample)}</code></p>` : '',
+    record.trace ? traceHtml(record.trace) : '',
     '</div></details>',
   ];
   return parts.join('');

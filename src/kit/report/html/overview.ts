@@ -76,7 +76,7 @@ export function overviewHtml(report: JudgedReport): string {
   return [
     '<header>',
     `<h1>MPLP ${esc(report.spec.version)} ${esc(report.spec.layer)} conformance: ${esc(a.name)} <span class="muted">${esc(a.version)}</span></h1>`,
-    `<p class="meta">adapter ${a.spec ? `<code>${esc(a.spec)}</code>` : 'embedded reference runtime'} · level ${esc(report.options.level)} · seed ${report.seed} · ${esc(report.timing.started_at)} · ${(report.timing.duration_ms / 1000).toFixed(1)} s</p>`,
+    `<p class="meta">adapter ${a.spec ? `<code>${esc(a.spec)}</code>` : 'embedded reference runtime'} · level ${esc(report.options.level)} · seed ${report.seed} · ${esc(report.timing.started_at)} · ${((report.timing.wall_ms ?? report.timing.duration_ms) / 1000).toFixed(1)} s wall (whole run), ${(report.timing.duration_ms / 1000).toFixed(1)} s checks${report.timing.check_ms !== undefined ? `, ${(report.timing.check_ms / 1000).toFixed(1)} s check time` : ''}</p>`,
     `<p class="meta">run <code>${esc(report.run_id)}</code> · ${esc(report.kit.name)} ${esc(report.kit.version)}</p>`,
     report.incomplete
       ? `<p class="incomplete"><strong>${esc(incompleteText(report.incomplete))}.</strong> The run was stopped at ${esc(report.incomplete.at)}; checks that did not finish ended blocked and no level can be judged.</p>`
