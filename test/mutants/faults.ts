@@ -698,6 +698,18 @@ export const FAULTS: readonly Fault[] = [
     }),
   },
   {
+    name: 'refuses-approved-registration',
+    description: 'a plan registered approved (valid, acyclic, its Context present) is refused',
+    requirements: ['L3-PSG-007'],
+    patch: (rt) => {
+      const planLoad = rt.planLoad.bind(rt);
+      rt.planLoad = (bundle) => {
+        if (((bundle as { plans?: { status: string }[] }).plans ?? []).some((p) => p.status === 'approved')) throw new RuntimeError('INVALID_STATE', 'plans are registered as drafts here');
+        return planLoad(bundle);
+      };
+    },
+  },
+  {
     name: 'events-out-of-order',
     description: 'events() hands the timeline back with its second and third events swapped',
     requirements: ['L3-EVT-008'],

@@ -2,6 +2,7 @@
 // a cycle, a dangling reference or a duplicate step id is rejected atomically — the Context is
 // registered first, and the rejected load leaves graph() and events() exactly as they were.
 
+import fc from 'fast-check';
 import type { DagOptions } from '../dag-arbitraries.js';
 import { dagArbitrary } from '../dag-arbitraries.js';
 import { finishCase } from '../case.js';
@@ -12,15 +13,22 @@ import type { PropertyCases } from './cases.js';
 
 const BEFORE = 'before';
 
-export function validPlanCases(options: DagOptions = {}): PropertyCases<Dag> {
+/** A valid plan in each status a plan is registered with (digest §3.1: draft, proposed, approved). */
+export interface ValidPlan {
+  dag: Dag;
+  status: 'draft' | 'proposed' | 'approved';
+}
+
+export function validPlanCases(options: DagOptions = {}): PropertyCases<ValidPlan> {
   return {
-    property: 'a plan whose dependencies form a DAG is accepted and reads back valid, with its ids and pending steps',
-    arbitrary: () => dagArbitrary(options),
-    toCase: (dag, _env, owner) =>
+    property: 'a plan whose dependencies form a DAG is accepted in any status it is registered with and reads back valid, with its ids and pending steps',
+    arbitrary: (env) => fc.record({ dag: dagArbitrary(options), status: env.approval ? fc.constantFrom<ValidPlan['status']>('draft', 'proposed', 'approved') : fc.constantFrom<ValidPlan['status']>('draft', 'approved') }),
+    toCase: ({ dag, status }, _env, owner) =>
       finishCase(owner, {
-        plan: { steps: dagSteps(dag) },
+        description: `a valid ${status} plan`,
+        plan: { ...(status === 'draft' ? {} : { status }), steps: dagSteps(dag) },
         operations: [{ load: { only: ['context'] } }, { load: { only: ['plan'] } }],
-        expect: { final: { plan: 'draft', all_steps: 'pending' }, objects_valid: true },
+        expect: { final: { plan: status, all_steps: 'pending' }, objects_valid: true },
       }),
   };
 }

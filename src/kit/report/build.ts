@@ -136,7 +136,7 @@ export function buildReport(input: ReportInput): Report {
       started_at: run.started_at,
       finished_at: run.finished_at,
       duration_ms: run.duration_ms,
-      wall_ms: options.wallStartedAt === undefined ? run.duration_ms : Math.max(run.duration_ms, Date.now() - options.wallStartedAt),
+      wall_ms: options.wallStartedAt === undefined ? run.duration_ms : Math.round(Math.max(run.duration_ms, Date.now() - options.wallStartedAt)),
       check_ms: run.records.reduce((n, r) => n + r.duration_ms, 0),
     },
     verdict: requested,
