@@ -122,9 +122,12 @@ describe('init', () => {
       const tsc = await execa('node', [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(dir, 'tsconfig.json')], { reject: false });
       expect(tsc.exitCode, tsc.stdout).toBe(0);
 
-      const run = await cli(['run', '--adapter', join(dir, 'adapter.ts'), '--report-dir', join(dir, 'reports'), '--seed', '3', '--only', 'psg', '--format', 'json']);
-      const report = JSON.parse(run.stdout) as { adapter: { name: string }; verdict: { verdict: string } };
+      // The template answers every operation NOT_IMPLEMENTED: nothing it does may pass (issue 17).
+      const run = await cli(['run', '--adapter', join(dir, 'adapter.ts'), '--report-dir', join(dir, 'reports'), '--seed', '3', '--format', 'json']);
+      const report = JSON.parse(run.stdout) as { adapter: { name: string }; verdict: { verdict: string }; totals: { checks: Record<string, number> }; checks: { id: string; outcome: string }[] };
       expect(report.adapter.name).toBe('my-runtime');
+      expect(report.checks.filter((c) => c.outcome === 'pass').map((c) => c.id)).toEqual([]);
+      expect(report.totals.checks['inconclusive']).toBeGreaterThan(0);
       expect(run.exitCode).toBe(1);
     } finally {
       await rm(dir, { recursive: true, force: true });

@@ -212,7 +212,7 @@ export async function representativeTrail(ctx: CheckContext, namespace: string):
     await trail.record('failing plan draft → proposed', 'accept', () => session.transition(planRef(failing), 'proposed'), 'L3-LIFE-003');
     await trail.record('approve the failing plan', 'accept', () => session.confirm({ target_id: failing.planId, status: 'approved', decided_by_role: 'reviewer' }), () => scenario.decisionRule(failing, 'approved'));
   }
-  await trail.record('run the failing plan (its first step fails)', 'accept', async () => ({ ok: true, value: await scenario.runToEnd(failing, profile) }), 'L3-AEL-002');
+  await trail.record('run the failing plan (its first step fails)', 'accept', async () => ({ ok: true, value: await scenario.finish(scenario.start(failing, profile), 'L3-AEL-002') }), 'L3-AEL-002');
   await trail.record('failed step → in_progress (forbidden)', 'reject', () => session.transition({ type: 'step', id: failing.stepId('extract') }, 'in_progress'), 'L3-LIFE-004');
 
   return { trail, diamond, failing };

@@ -411,7 +411,7 @@ export const FAULTS: readonly Fault[] = [
   {
     name: 'allows-draft-to-in-progress',
     description: 'a draft plan may move straight to in_progress',
-    requirements: ['L3-LIFE-001', 'L3-PSG-006', 'L3-LIFE-006'],
+    requirements: ['L3-LIFE-001', 'L3-LIFE-006'],
     patch: allowPair((o, from, to) => o === 'plan' && from === 'draft' && to === 'in_progress'),
   },
   {
@@ -561,7 +561,7 @@ export const FAULTS: readonly Fault[] = [
   {
     name: 'ael-error-crashes-run',
     description: 'an AEL rejection escapes: run() rejects instead of failing the step',
-    requirements: ['L3-AEL-002', 'L3-ORCH-002'],
+    requirements: ['L3-AEL-002'],
     patch: (rt) => {
       const host = rt.executionHost.bind(rt);
       let crash: ((e: unknown) => void) | undefined;
@@ -706,6 +706,37 @@ export const FAULTS: readonly Fault[] = [
       rt.planLoad = (bundle) => {
         if (((bundle as { plans?: { status: string }[] }).plans ?? []).some((p) => p.status === 'approved')) throw new RuntimeError('INVALID_STATE', 'plans are registered as drafts here');
         return planLoad(bundle);
+      };
+    },
+  },
+  {
+    name: 'plan-read-back-without-objective',
+    description: 'a plan read back has lost its required objective (schema-invalid)',
+    requirements: ['L3-PSG-006'],
+    patch: (rt) => {
+      const seams = rt as unknown as { get(ref: { type: string; id: string }): unknown };
+      const get = seams.get.bind(rt);
+      seams.get = (ref) => {
+        const o = get(ref) as Record<string, unknown> | undefined;
+        if (ref.type !== 'plan' || !o) return o;
+        const { objective: _gone, ...rest } = o;
+        return rest;
+      };
+    },
+  },
+  {
+    name: 'executes-each-step-twice',
+    description: 'every step action is handed to the AEL twice (the second answer is ignored)',
+    requirements: ['L3-ORCH-002'],
+    patch: (rt) => {
+      const host = rt.executionHost.bind(rt);
+      rt.executionHost = () => {
+        const h = host();
+        return { ...h, ael: { execute: async (action) => {
+          const first = await h.ael.execute(action);
+          await h.ael.execute({ ...(action as Record<string, unknown>), action_id: rt.ids.next() } as never).catch(() => undefined);
+          return first;
+        } } };
       };
     },
   },

@@ -155,8 +155,12 @@ function blockCharges(block: ExpectationSpec | undefined, path: string): Charges
   return expectationCharges(splitPath(inner.rest));
 }
 
+/** Where a flow's AEL anomalies (an action without its step, a step executed twice) are reported. */
+export const AEL_ANOMALIES = 'ael.anomalies';
+
 /** What a failure location (`operations[3].transition`, `expect.events.pipeline_stage`, `operations[2].check.final.plan`) can be charged to. */
 export function chargesOf(where: string, spec: FlowSpec): Charges {
+  if (where === AEL_ANOMALIES) return ['L3-ORCH-002', 'L3-AEL-003'];
   const op = /^operations\[(\d+)\]\.([a-z_]+)(?:\.(.*))?$/.exec(where.split(' ')[0]!);
   if (op) {
     const operation = spec.operations[Number(op[1])];

@@ -3,7 +3,7 @@
 // flow file to replay.
 
 import type { Check, CheckContext, CheckResult, Need, Outcome } from '../check.js';
-import { chargedRequirements, chargesOf } from './charges.js';
+import { AEL_ANOMALIES, chargedRequirements, chargesOf } from './charges.js';
 import { FlowRun } from './driver.js';
 import type { FlowFailure } from './failure.js';
 import type { LoadedFlow } from './load.js';
@@ -78,7 +78,8 @@ export async function runFlow(flow: LoadedFlow, ctx: CheckContext, extra?: Extra
     if (failures.length > 0) return failed(flow, failures, run, await planDag(flow.expanded, run.objects, run.session).catch(() => undefined));
     const anomalies = kit.ael.anomalies;
     if (anomalies.length > 0) {
-      return { outcome: 'fail', message: `flow ${spec.id}: the AEL saw anomalies: ${anomalies[0]}`, expected: 'no AEL anomalies', seen: anomalies, evidence: { flow_file: flow.file }, counterexample: flow.file };
+      // An action without its step, or a step executed twice: charged like any failure (charges.ts).
+      return failed(flow, [{ where: AEL_ANOMALIES, message: `the AEL saw anomalies: ${anomalies[0]}${anomalies.length > 1 ? ` (and ${anomalies.length - 1} more)` : ''}`, expected: 'no AEL anomalies', seen: anomalies }], run);
     }
     if (run.accepted === 0 && spec.operations.every((op) => REFUSABLE_OR_PASSIVE.has(operationName(op)))) {
       // A runtime that refuses everything "rejects" every invalid object too: that shows nothing.
