@@ -8,6 +8,7 @@ import { isDeepStrictEqual } from 'node:util';
 import type { DriftReport, ManualDecision, ReconcileResult } from '../../src/adapter/contract.js';
 import type { Check } from '../../src/kit/check.js';
 import { isNodeOf } from '../../src/kit/psg-names.js';
+import { danglingEdges } from '../lib/graph.js';
 import { defineCheck, findings, type Violation } from '../lib/verdict.js';
 import {
   accepted,
@@ -55,7 +56,7 @@ const psgWins = defineCheck({
 const fsWins = defineCheck({
   id: 'drift.reconcile.fs-wins',
   title: 'fs-wins updates the PSG from the files, with graph_update, and leaves no drift',
-  requirements: ['L3-DRIFT-007'],
+  requirements: ['L3-DRIFT-007', 'L3-PSG-001'],
   needs: ['drift'],
   async run(ctx) {
     const REQ = 'L3-DRIFT-007';
@@ -78,6 +79,8 @@ const fsWins = defineCheck({
     const goneNode = recordsBefore.find((r) => r.path === 'gone.txt')?.node_id;
     const newNode = records.find((r) => r.path === Object.keys(EDIT_OF_KIND.new)[0])?.node_id;
     if (goneNode && graph.nodes.some((n) => n.id === goneNode)) violations.push({ requirement: REQ, message: 'the artifact node of the deleted file is still in the PSG export', expected: 'node removed', seen: goneNode });
+    const dangling = danglingEdges(graph);
+    if (dangling.length > 0) violations.push({ requirement: 'L3-PSG-001', message: `after fs-wins removed a node, graph() still lists ${dangling.length} edge(s) that do not join two of its nodes`, expected: 'every edge joins two nodes of the export', seen: dangling });
     if (!newNode || !graph.nodes.some((n) => n.id === newNode && isNodeOf(n, 'artifact'))) violations.push({ requirement: REQ, message: 'the new file has no node of type artifact (any spelling) in the PSG export', expected: 'an artifact node', seen: newNode ?? null });
     const updates = graphUpdates((await t.scenario.session.events()).slice(eventsBefore));
     if (updates.length === 0) violations.push({ requirement: REQ, message: 'fs-wins changed the PSG without any graph_update', expected: 'graph_update covering the changed artifact nodes', seen: 'none' });

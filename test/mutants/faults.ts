@@ -740,6 +740,185 @@ export const FAULTS: readonly Fault[] = [
       };
     },
   },
+  // ---- issue 16 classes: every object kind, bundles of several plans, scale, MAP, read-back
+  {
+    name: 'accepts-dangling-confirm-target',
+    description: 'a Confirm whose target_id names nothing is registered',
+    requirements: ['L3-PSG-001'],
+    patch: swallowPsgError(
+      (e) => e.code === 'REF_UNRESOLVED' && e.details['type'] === 'confirm_target',
+      (batch, psg) => batch.filter((m) => !(m.op === 'add_edge' && m.edge.type === 'confirm_target' && !exists(psg, batch, m.edge.to))),
+    ),
+  },
+  {
+    name: 'accepts-dangling-trace-refs',
+    description: 'a Trace whose plan_id names nothing is registered',
+    requirements: ['L3-PSG-001'],
+    patch: swallowPsgError(
+      (e) => e.code === 'REF_UNRESOLVED' && e.details['type'] === 'trace_plan',
+      (batch, psg) => batch.filter((m) => !(m.op === 'add_edge' && m.edge.type === 'trace_plan' && !exists(psg, batch, m.edge.to))),
+    ),
+  },
+  {
+    name: 'accepts-dangling-collab-context',
+    description: 'a Collab whose context_id names nothing is registered',
+    requirements: ['L3-PSG-001'],
+    patch: swallowPsgError(
+      (e) => e.code === 'REF_UNRESOLVED' && e.details['type'] === 'collab_context',
+      (batch, psg) => batch.filter((m) => !(m.op === 'add_edge' && m.edge.type === 'collab_context' && !exists(psg, batch, m.edge.to))),
+    ),
+  },
+  {
+    name: 'accepts-cross-plan-dependency',
+    description: 'a step may depend on a step of another plan',
+    requirements: ['L3-DAG-003'],
+    patch: swallowPsgError((e) => e.code === 'REF_UNRESOLVED' && e.message.includes('not a step of the same plan')),
+  },
+  {
+    name: 'checks-cycles-of-first-plan-only',
+    description: 'in a bundle of several plans only the first plan is checked for cycles',
+    requirements: ['L3-DAG-001'],
+    patch: (rt, options) => {
+      let last: readonly Mutation[] = [];
+      const check = rt.psg.check.bind(rt.psg);
+      rt.psg.check = (batch) => {
+        last = batch;
+        return check(batch);
+      };
+      const firstPlan = () => last.find((m) => m.op === 'add_node' && m.node.type === 'plan');
+      swallowPsgError((e) => {
+        const first = firstPlan();
+        return e.code === 'DAG_CYCLE' && first?.op === 'add_node' && e.details['plan'] !== first.node.id;
+      })(rt, options);
+    },
+  },
+  {
+    name: 'reopens-terminal-trace',
+    description: 'a completed, failed or cancelled Trace may be moved back to running',
+    requirements: ['L3-LIFE-004'],
+    patch: allowPair((o, from, to) => o === 'trace' && (from === 'completed' || from === 'failed' || from === 'cancelled') && to === 'running'),
+  },
+  {
+    name: 'reopens-terminal-collab',
+    description: 'a completed or cancelled Collab may be made active again',
+    requirements: ['L3-LIFE-004'],
+    patch: allowPair((o, from, to) => o === 'collab' && (from === 'completed' || from === 'cancelled') && to === 'active'),
+  },
+  {
+    name: 'stops-scheduling-beyond-100-steps',
+    description: 'steps after the first hundred of a plan never become ready (they end skipped)',
+    requirements: ['L3-ORCH-005'],
+    patch: onRun((run) => {
+      const r = run as unknown as { buildSchedule(): void; remaining: Int32Array; ready: { size: number; pop(): number | undefined; push(v: number): void } };
+      const build = r.buildSchedule.bind(r);
+      r.buildSchedule = () => {
+        build();
+        for (let v = 100; v < r.remaining.length; v++) r.remaining[v] = 1 << 30;
+        const keep: number[] = [];
+        while (r.ready.size > 0) {
+          const v = r.ready.pop()!;
+          if (v < 100) keep.push(v);
+        }
+        for (const v of keep) r.ready.push(v);
+      };
+    }),
+  },
+  {
+    name: 'limit-ignored-when-many-ready',
+    description: 'a MAP run with more than twice its limit of steps starts them all at once',
+    requirements: ['L3-ORCH-007'],
+    patch: (rt) => {
+      rt.createRun = (planId, profile, limit) => {
+        const n = rt.psg.stepsOf(planId).length;
+        return new PlanRun(rt.executionHost(), planId, profile, profile === 'map' && n > 2 * limit ? n : limit);
+      };
+    },
+  },
+  {
+    name: 'map-pause-ignored',
+    description: 'pausing a running MAP plan is acknowledged but its scheduling goes on (SA runs pause)',
+    requirements: ['L3-PAUSE-001'],
+    patch: onRun((run) => {
+      const r = run as unknown as RunSeams & { profile: string };
+      if (r.profile !== 'map') return;
+      r.pause = () => undefined;
+    }),
+  },
+  {
+    name: 'map-cancel-ends-plan-before-drain',
+    description: 'cancelling a MAP run ends the plan at once while branches still run; they complete afterwards',
+    requirements: ['L3-LIFE-010'],
+    patch: onRun((run) => {
+      const r = run as unknown as RunSeams & { profile: string; stop(to: 'failed' | 'cancelled'): Promise<void> };
+      if (r.profile !== 'map') return;
+      r.stop = async (to) => {
+        r.stopping = to;
+        await r.finish(to);
+      };
+    }),
+  },
+  {
+    name: 'one-step-plans-skip-approval',
+    description: 'a proposed plan of one step runs without waiting for its Confirm',
+    requirements: ['L3-APPR-001'],
+    patch: (rt) => {
+      const run = rt.run.bind(rt);
+      rt.run = async (planId, opts) => {
+        if (rt.psg.node(planId)?.status === 'proposed' && rt.psg.stepsOf(planId).length === 1) {
+          await (rt as unknown as { lock: { run<T>(fn: () => Promise<T>): Promise<T> } }).lock.run(() => rt.changeStatusLocked({ object: 'plan', id: planId, to: 'approved' } as never));
+        }
+        return run(planId, opts);
+      };
+    },
+  },
+  {
+    name: 'graph-status-stale',
+    description: 'graph() reports the status a node was registered with, while get() has the current one',
+    requirements: ['L3-PSG-004'],
+    patch: (rt) => {
+      const seams = rt as unknown as { graph(): { nodes: { id: string; status?: string }[]; edges: unknown[] } };
+      const graph = seams.graph.bind(rt);
+      const first = new Map<string, string | undefined>();
+      seams.graph = () => {
+        const g = graph();
+        return { ...g, nodes: g.nodes.map((n) => (first.has(n.id) ? { ...n, status: first.get(n.id) } : (first.set(n.id, n.status), n))) };
+      };
+    },
+  },
+  {
+    name: 'graph-keeps-edges-of-removed-nodes',
+    description: 'graph() keeps listing every edge ever added, also those of nodes that were removed',
+    requirements: ['L3-PSG-001'],
+    patch: (rt) => {
+      const seams = rt as unknown as { graph(): { nodes: { id: string }[]; edges: { from: string; to: string; type: string }[] } };
+      const graph = seams.graph.bind(rt);
+      const ever = new Map<string, { from: string; to: string; type: string }>();
+      const apply = rt.psg.apply.bind(rt.psg);
+      rt.psg.apply = (batch) => {
+        for (const m of batch) if (m.op === 'add_edge') ever.set(`${m.edge.type} ${m.edge.from} ${m.edge.to}`, { ...m.edge });
+        return apply(batch);
+      };
+      seams.graph = () => {
+        const g = graph();
+        const listed = new Set(g.edges.map((e) => `${e.type} ${e.from} ${e.to}`));
+        return { ...g, edges: [...g.edges, ...[...ever].filter(([k]) => !listed.has(k)).map(([, e]) => e)] };
+      };
+    },
+  },
+  {
+    name: 'steps-read-back-reordered',
+    description: 'a plan read back lists its steps sorted by step_id instead of in registered order',
+    requirements: ['L3-PSG-006'],
+    patch: (rt) => {
+      const seams = rt as unknown as { get(ref: { type: string; id: string }): unknown };
+      const get = seams.get.bind(rt);
+      seams.get = (ref) => {
+        const o = get(ref) as { steps?: { step_id: string }[] } | undefined;
+        if (ref.type !== 'plan' || !o?.steps) return o;
+        return { ...o, steps: [...o.steps].sort((a, b) => (a.step_id < b.step_id ? -1 : 1)) };
+      };
+    },
+  },
   {
     name: 'events-out-of-order',
     description: 'events() hands the timeline back with its second and third events swapped',
