@@ -2,7 +2,7 @@
 // CliError with the right exit code and a message that names the file or spec.
 
 import { readFile } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
+import { kitModule } from '../package-files.js';
 import { AdapterLoadError, describeThrown, loadAdapter } from '../adapter/load.js';
 import { redactedVslUrl, referenceAdapterOn, VSL_URL_FORMS } from '../adapters/reference.js';
 import { CatalogueError, DEFAULT_CATALOGUE, lintCoverage, loadCatalogue, type Catalogue } from '../kit/catalogue.js';
@@ -12,7 +12,7 @@ import type { RunTarget } from '../kit/runner.js';
 import type { FlagSpec } from './command.js';
 import { CliError, EXIT, usageError } from './exit-codes.js';
 
-export const REFERENCE_ADAPTER = fileURLToPath(new URL('../adapters/reference.ts', import.meta.url));
+export const REFERENCE_ADAPTER = kitModule('src/adapters/reference');
 
 export interface KitPaths {
   catalogue: string;

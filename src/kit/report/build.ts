@@ -1,8 +1,8 @@
 // Assembles report.json (shape: schemas/report.schema.json) from one run.
 
 import { createHash, randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { arch, cpus, platform } from 'node:os';
+import { kitPackage } from '../../package-files.js';
 import { CONTRACT_VERSION, type AdapterDescription } from '../../adapter/contract.js';
 import type { Catalogue } from '../catalogue.js';
 import type { Outcome } from '../check.js';
@@ -10,7 +10,7 @@ import type { CheckRecord, RunOptions, RunResult } from '../runner.js';
 import { verdictHash } from './hash.js';
 import { levelsFor, levelVerdict, requirementVerdicts, type LevelVerdict, type RequirementVerdict, type RequirementVerdictValue } from './verdicts.js';
 
-const KIT = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { name: string; version: string };
+const KIT = kitPackage();
 
 export const REPORT_VERSION = 1;
 export const SPEC = { protocol: 'MPLP', version: '1.0.0', layer: 'L3' } as const;
