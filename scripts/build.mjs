@@ -1,4 +1,4 @@
-// `npm run build` (also `prepare`, so `npm pack`/`npm publish` and `npm ci` build): compiles src/
+// `npm run build` (also `prepack`, so `npm pack` and `npm publish` build): compiles src/
 // and suites/ to dist/ (JS, .d.ts, source maps) and writes dist/adapter.d.ts, the declarations of
 // `mplp-conformance/adapter` in one self-contained file: the contract and the MPLP object types it
 // names, with no import of the kit's other modules and no Node.js types.

@@ -106,8 +106,9 @@ describe.concurrent('validate', () => {
 });
 
 describe('init', () => {
-  it('writes an adapter template that typechecks against the contract and runs', async () => {
-    // Inside the package so `mplp-conformance/adapter` resolves by self-reference.
+  // Its type check against the published `mplp-conformance/adapter` (strict, exactOptionalPropertyTypes,
+  // no @types/node) runs on the installed tarball: test/package-installed.test.ts.
+  it('writes an adapter template that loads and runs', async () => {
     const dir = await mkdtemp(join(root, '.tmp-init-'));
     try {
       const r = await cli(['init', dir]);
@@ -115,12 +116,6 @@ describe('init', () => {
       expect(await readFile(join(dir, 'adapter.ts'), 'utf8')).toBe(ADAPTER_TEMPLATE);
       expect((await cli(['init', dir])).exitCode).toBe(4);
 
-      await writeFile(
-        join(dir, 'tsconfig.json'),
-        JSON.stringify({ compilerOptions: { target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, noEmit: true, skipLibCheck: true, types: ['node'], typeRoots: [join(root, 'node_modules', '@types')], allowImportingTsExtensions: true }, files: ['adapter.ts'] }),
-      );
-      const tsc = await execa('node', [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(dir, 'tsconfig.json')], { reject: false });
-      expect(tsc.exitCode, tsc.stdout).toBe(0);
 
       const run = await cli(['run', '--adapter', join(dir, 'adapter.ts'), '--report-dir', join(dir, 'reports'), '--seed', '3', '--only', 'psg', '--format', 'json']);
       const report = JSON.parse(run.stdout) as { adapter: { name: string }; verdict: { verdict: string } };

@@ -66,6 +66,17 @@ export async function loadAdapter(spec: string, options: LoadOptions = {}): Prom
   return { spec, file, adapter, description: await describeAdapter(spec, adapter, timeoutMs) };
 }
 
+/**
+ * The cheap half of loadAdapter: the spec names a file that exists and can be loaded, an
+ * installed package, an `exec:` command or a readable manifest. Nothing is imported or started,
+ * so a wrong --adapter is reported at once, before the kit loads its checks.
+ */
+export function checkAdapterSpec(spec: string, options: Pick<LoadOptions, 'cwd'> = {}): void {
+  const cwd = options.cwd ?? process.cwd();
+  if (stdioLaunch(spec, cwd)) return;
+  resolveSpec(spec, cwd);
+}
+
 /** The adapter's validated description. */
 async function describeAdapter(spec: string, adapter: Adapter, timeoutMs: number): Promise<AdapterDescription> {
   let described: unknown;

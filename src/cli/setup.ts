@@ -3,7 +3,7 @@
 
 import { readFile } from 'node:fs/promises';
 import { kitModule } from '../package-files.js';
-import { AdapterLoadError, describeThrown, loadAdapter } from '../adapter/load.js';
+import { AdapterLoadError, checkAdapterSpec, describeThrown, loadAdapter } from '../adapter/load.js';
 import { redactedVslUrl, referenceAdapterOn, VSL_URL_FORMS } from '../adapters/reference.js';
 import { CatalogueError, DEFAULT_CATALOGUE, lintCoverage, loadCatalogue, type Catalogue } from '../kit/catalogue.js';
 import type { Check } from '../kit/check.js';
@@ -61,6 +61,18 @@ export const VSL_FLAG: FlagSpec = {
   value: '<url>',
   description: `VSL backend of the embedded reference runtime: ${VSL_URL_FORMS} (default: MPLP_VSL, else memory). Not with --adapter.`,
 };
+
+/** Fails fast on a wrong --adapter (missing file, unknown package, bad manifest) or --vsl with --adapter, before any check is loaded. */
+export function checkTargetSpecOrFail(spec: string | undefined, vsl?: string): void {
+  if (vsl !== undefined && spec !== undefined) throw usageError('--vsl chooses the VSL backend of the embedded reference runtime; an adapter given with --adapter brings its own VSL');
+  if (spec === undefined) return;
+  try {
+    checkAdapterSpec(spec);
+  } catch (e) {
+    if (e instanceof AdapterLoadError) throw new CliError(e.message, EXIT.usage);
+    throw e;
+  }
+}
 
 /** The adapter to test: the given spec, or the embedded reference runtime (on the VSL backend of --vsl or MPLP_VSL). */
 export async function loadTargetOrFail(spec: string | undefined, timeoutMs: number, vsl?: string): Promise<RunTarget> {

@@ -19,7 +19,7 @@ import type { Output } from '../output.js';
 import { onInterrupt, SIGNAL_EXIT } from '../interrupt.js';
 import { FORMATS, progressLine, renderRun } from '../run-console.js';
 import { watchRuns } from '../watch.js';
-import { disposeTarget, kitPaths, loadCatalogueOrFail, loadChecksOrFail, loadTargetOrFail, VSL_FLAG } from '../setup.js';
+import { checkTargetSpecOrFail, disposeTarget, kitPaths, loadCatalogueOrFail, loadChecksOrFail, loadTargetOrFail, VSL_FLAG } from '../setup.js';
 
 const LEVELS: readonly ConformanceLevel[] = ['core', 'full'];
 const MAX_SEED = 2 ** 32 - 1;
@@ -94,6 +94,7 @@ async function execute(parsed: Parsed, output: Output): Promise<number> {
   if (values['watch'] === true) return watchRuns(parsed, output);
   const reportDir = resolve(stringOption(values['report-dir']) ?? 'reports');
   const spec = stringOption(values['adapter']);
+  checkTargetSpecOrFail(spec, stringOption(values['vsl']));
 
   const paths = kitPaths({ catalogue: stringOption(values['catalogue']), suites: stringOption(values['suites']), flows: stringOption(values['flows']) });
   const catalogue = await loadCatalogueOrFail(paths.catalogue);
