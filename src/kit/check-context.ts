@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import type { Adapter, AdapterDescription, Session, SessionEnv, StepAction } from '../adapter/contract.js';
 import { describeThrown } from '../adapter/load.js';
 import { StdioAdapter } from '../adapter/stdio/stdio-adapter.js';
-import type { CheckContext, KitSession } from './check.js';
+import type { CaseShard, CheckContext, KitSession } from './check.js';
 import { RecordingAEL } from './recording-ael.js';
 import { AdapterFault, guardOperation, guardSession, recordFault, sessionShapeProblems, type OperationGuard } from './session-guard.js';
 
@@ -25,6 +25,8 @@ export interface ContextSettings {
   /** Passed to checks as CheckContext.propertyCases / counterexampleDir. */
   propertyCases?: number;
   counterexampleDir?: string;
+  /** Passed to checks as CheckContext.caseShard (a sharded run). */
+  caseShard?: CaseShard;
 }
 
 export interface CheckScope {
@@ -116,6 +118,7 @@ export function openCheckScope(settings: ContextSettings): CheckScope {
     signal: checkOver.signal,
     ...(settings.propertyCases === undefined ? {} : { propertyCases: settings.propertyCases }),
     ...(settings.counterexampleDir === undefined ? {} : { counterexampleDir: settings.counterexampleDir }),
+    ...(settings.caseShard === undefined ? {} : { caseShard: settings.caseShard }),
   };
   return { context, faults: guard.faults, sessionsOpened: () => opened.length, end };
 }

@@ -94,6 +94,7 @@ function withOrigin(c: Check, file: string): Check {
     ...(c.needs === undefined ? {} : { needs: [...c.needs] }),
     ...(c.after === undefined ? {} : { after: [...c.after] }),
     ...(c.generated === true ? { generated: true } : {}),
+    ...(c.splitCases === true ? { splitCases: true } : {}),
     origin: { file, kind: 'suite' },
     run: (ctx) => c.run(ctx),
   };

@@ -8,6 +8,7 @@ import type { FlowFailure } from './failure.js';
 import type { LoadedFlow } from './load.js';
 import { HarnessError } from './observe.js';
 import { planDag, type PlanDag } from './plan-evidence.js';
+import { gradeUpstream } from './upstream-grade.js';
 
 function failed(flow: LoadedFlow, failures: FlowFailure[], run: FlowRun, dag?: PlanDag): CheckResult {
   const [first, ...rest] = failures as [FlowFailure, ...FlowFailure[]];
@@ -65,6 +66,6 @@ export function flowCheck(flow: LoadedFlow): Check {
     requirements: [...spec.requirements],
     ...(spec.needs && spec.needs.length > 0 ? { needs: [...spec.needs] } : {}),
     origin: { file: flow.file, kind: 'flow' },
-    run: (ctx) => runFlow(flow, ctx),
+    run: (ctx) => runFlow(flow, ctx, flow.upstream ? gradeUpstream(flow.upstream) : undefined),
   };
 }
