@@ -7,6 +7,7 @@ import { CONTRACT_VERSION, type AdapterDescription } from '../../adapter/contrac
 import type { Catalogue } from '../catalogue.js';
 import type { Outcome } from '../check.js';
 import type { CheckRecord, RunOptions, RunResult } from '../runner.js';
+import type { ShardInfo } from '../shard.js';
 import { verdictHash } from './hash.js';
 import { levelsFor, levelVerdict, requirementVerdicts, type LevelVerdict, type RequirementVerdict, type RequirementVerdictValue } from './verdicts.js';
 
@@ -32,6 +33,8 @@ export interface Report {
     bail: boolean;
     /** Generated cases per property check (--cases); null: each property's own default. */
     property_cases?: number | null;
+    /** --exclude filters, when given. */
+    exclude?: string[];
   };
   environment: { node: string; platform: string; arch: string; cpus: number };
   timing: { started_at: string; finished_at: string; duration_ms: number };
@@ -48,6 +51,8 @@ export interface Report {
   /** Set when the run was interrupted (Ctrl-C, SIGTERM, an aborted signal): the checks that did
    *  not finish ended `blocked`, no level is `conformant`, and the verdict is not valid. */
   incomplete?: ReportIncomplete | null;
+  /** A shard of a sharded run (`--shard i/n`): its verdict is partial; `merge` joins the shards. */
+  shard?: ShardInfo;
   verdict_hash: string;
 }
 
@@ -123,6 +128,7 @@ export function buildReport(input: ReportInput): Report {
       max_concurrency: options.maxConcurrency,
       bail: options.bail,
       property_cases: options.propertyCases ?? null,
+      ...(options.exclude && options.exclude.length > 0 ? { exclude: [...options.exclude] } : {}),
     },
     environment: { node: process.version, platform: platform(), arch: arch(), cpus: cpus().length },
     timing: { started_at: run.started_at, finished_at: run.finished_at, duration_ms: run.duration_ms },
@@ -137,6 +143,7 @@ export function buildReport(input: ReportInput): Report {
     untested: input.untested.filter((id) => run.selection.requirements.includes(id)),
     bailed_after: run.bailedAfter ?? null,
     incomplete,
+    ...(run.selection.shard ? { shard: run.selection.shard } : {}),
     // An incomplete run never shares its hash with a complete one, whatever its outcomes.
     verdict_hash: verdictHash(run.records, requirements, incomplete !== null),
   };
