@@ -34,8 +34,15 @@ export async function loadCatalogueOrFail(file: string): Promise<Catalogue> {
 }
 
 /** Every check, after the lint that ties them to the catalogue; any problem is a config error. */
-export async function loadChecksOrFail(catalogue: Catalogue, paths: KitPaths): Promise<Check[]> {
-  const { checks, problems } = await discoverChecks({ suitesDir: paths.suites, flowsDir: paths.flows });
+export async function loadChecksOrFail(catalogue: Catalogue, paths: KitPaths, extra: readonly Check[] = []): Promise<Check[]> {
+  const discovered = await discoverChecks({ suitesDir: paths.suites, flowsDir: paths.flows });
+  const problems = [...discovered.problems];
+  const checks = [...discovered.checks];
+  for (const c of extra) {
+    const earlier = checks.find((k) => k.id === c.id);
+    if (earlier) problems.push({ file: c.origin?.file ?? c.id, message: `check id ${c.id} is already used by ${earlier.origin?.file ?? 'the kit'}` });
+    else checks.push(c);
+  }
   const lines = problems.map((p) => `${p.file}${p.line !== undefined ? `:${p.line}` : ''}: ${p.message}`);
   for (const u of lintCoverage(catalogue, checks).unknown) {
     const file = checks.find((c) => c.id === u.check)?.origin?.file;

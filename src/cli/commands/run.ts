@@ -19,6 +19,7 @@ import type { Output } from '../output.js';
 import { onInterrupt, SIGNAL_EXIT } from '../interrupt.js';
 import { FORMATS, progressLine, renderRun } from '../run-console.js';
 import { watchRuns } from '../watch.js';
+import { CI_FLAGS, publishReport, readSelectionExtras, replayFlagsOf, upstreamChecksOrFail } from '../run-extras.js';
 import { checkTargetSpecOrFail, disposeTarget, kitPaths, loadCatalogueOrFail, loadChecksOrFail, loadTargetOrFail, VSL_FLAG } from '../setup.js';
 
 const LEVELS: readonly ConformanceLevel[] = ['core', 'full'];
@@ -57,9 +58,13 @@ function optionalCases(values: Parsed['values']): { propertyCases?: number } {
 }
 
 function readRunOptions(values: Parsed['values']): RunOptions & { runs: number } {
+  const { exclude, shard } = readSelectionExtras(values);
   return {
     level: choiceOption('level', stringOption(values['level']), LEVELS) ?? 'full',
     only: listOption(values['only']),
+    ...(exclude.length > 0 ? { exclude } : {}),
+    ...(shard ? { shard } : {}),
+    replayFlags: replayFlagsOf(values),
     seed: readSeed(values),
     ...readTimeouts(values),
     concurrency: intOption('concurrency', stringOption(values['concurrency']), 1, 64) ?? DEFAULT_RUN_OPTIONS.concurrency,
@@ -98,9 +103,11 @@ async function execute(parsed: Parsed, output: Output): Promise<number> {
 
   const paths = kitPaths({ catalogue: stringOption(values['catalogue']), suites: stringOption(values['suites']), flows: stringOption(values['flows']) });
   const catalogue = await loadCatalogueOrFail(paths.catalogue);
-  const checks = await loadChecksOrFail(catalogue, paths);
-  const { unmatched, checks: selected } = selectChecks(checks, catalogue, options);
+  const upstream = await upstreamChecksOrFail(values, reportDir, output);
+  const checks = await loadChecksOrFail(catalogue, paths, upstream.checks);
+  const { unmatched, unmatchedExclude, checks: selected } = selectChecks(checks, catalogue, options);
   if (unmatched.length > 0) throw usageError(`--only ${unmatched.join(',')} matches no area, requirement or check at level ${options.level} (see mplp-conformance list)`);
+  if (unmatchedExclude && unmatchedExclude.length > 0) throw usageError(`--exclude ${unmatchedExclude.join(',')} matches no area, requirement or check of this run at level ${options.level} (see mplp-conformance list)`);
   let baseline = await baselineOrFail(values, catalogue, checks);
   // From here on a child process may exist: SIGINT/SIGTERM interrupt the run instead of killing
   // the kit, so the report so far is written and the adapter disposed (src/cli/interrupt.ts).
@@ -126,9 +133,11 @@ async function execute(parsed: Parsed, output: Output): Promise<number> {
           Object.assign(report, { baseline: settled.judgement });
           baseline = settled.baseline;
         }
+        if (upstream.summary.length > 0) Object.assign(report, { upstream: upstream.summary });
         const written = await writeReport(report, reportDir).catch((e: unknown) => {
           throw usageError(`cannot write the report under ${reportDir}: ${describeThrown(e)}`);
         });
+        await publishReport(written, reportDir, stringOption(values['report-file']));
         for (const problem of written.schemaProblems) output.err(`warning: report.json does not match schemas/report.schema.json: ${problem}`);
         output.out(renderRun(format, report, written));
         const aside = (text: string, onStdout: boolean) => (onStdout ? output.out(text) : output.err(text));
@@ -187,12 +196,13 @@ export const runCommand: Command = {
     concurrency: { type: 'string', value: '<n>', description: 'Checks run in parallel (default 1).' },
     'max-concurrency': { type: 'string', value: '<n>', description: 'MAP parallelism limit given to sessions (default 4).' },
     'report-dir': { type: 'string', value: '<dir>', description: 'Where reports are written (default reports/).' },
-    format: { type: 'string', value: '<pretty|json|quiet>', description: 'Console output: pretty summary, the report as JSON, or one line (default pretty).' },
+    format: { type: 'string', value: '<pretty|json|quiet|tap>', description: 'Console output: pretty summary, the report as JSON, one line, or TAP version 14 (default pretty).' },
     bail: { type: 'boolean', description: 'Stop starting checks after the first fail or error.' },
     baseline: { type: 'string', value: '<file>', description: 'CI baseline of accepted failures (docs/ci.md): changes the exit code only, never the conformance verdict.' },
     'allow-stale': { type: 'boolean', description: 'With --baseline: entries whose failure now passes are reported, not exit 2.' },
     'update-baseline': { type: 'boolean', description: `Rewrite the baseline (--baseline, default ${DEFAULT_BASELINE_FILE}) to match this run: drop stale entries, add new failures with a TODO reason.` },
     watch: { type: 'boolean', description: 'Re-run when the adapter\'s files change (first the checks that did not pass, then the rest); Ctrl-C to stop.' },
+    ...CI_FLAGS,
     ...KIT_FLAGS,
   },
   notes: [
