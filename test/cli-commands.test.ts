@@ -151,3 +151,43 @@ describe.concurrent('replay', () => {
     expect(r.stderr).toMatch(new RegExp(`${flow.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:\\d+: `));
   });
 });
+
+// Issue 18: objects in the shape of upstream's examples (test/fixtures/mplp-examples, each checked
+// once against upstream's own schemas, where all are valid): the kinds an L3 runtime touches are
+// valid, the other MPLP modules are "unsupported kind", never another module's schema.
+describe.concurrent('validate: kinds', () => {
+  const examples = join(root, 'test', 'fixtures', 'mplp-examples');
+
+  it('says "unsupported kind" for core, dialog, extension and network, and exits 4 when nothing was validated', async () => {
+    for (const kind of ['core', 'dialog', 'extension', 'network']) {
+      const r = await cli(['validate', join(examples, `${kind}.json`)]);
+      expect(r.exitCode, r.stderr).toBe(4);
+      expect(r.stdout).toContain(`(root): unsupported kind "${kind}"`);
+      expect(r.stdout).not.toContain('[context]');
+      expect(r.stderr).toContain('nothing validated: only unsupported kinds');
+    }
+  });
+
+  it('validates an array of every example: the supported ones valid, the others listed', async () => {
+    const { readdir } = await import('node:fs/promises');
+    const files = (await readdir(examples)).filter((f) => f.endsWith('.json')).sort();
+    const all = await Promise.all(files.map(async (f) => JSON.parse(await readFile(join(examples, f), 'utf8')) as unknown));
+    const file = join(work, 'all-examples.json');
+    await writeFile(file, JSON.stringify(all, null, 2));
+    const r = await cli(['validate', file]);
+    expect(r.exitCode, r.stdout).toBe(0);
+    expect(r.stdout.match(/unsupported kind/g)).toHaveLength(4);
+    expect(r.stderr).toContain('valid (4 object(s) of unsupported kinds not validated)');
+  });
+
+  it('--kind validates as the kind given, and refuses an unknown kind', async () => {
+    const r = await cli(['validate', join(examples, 'context.json'), '--kind', 'plan']);
+    expect(r.exitCode).toBe(1);
+    expect(r.stdout).toContain("required property 'plan_id' is missing [plan]");
+    const ok = await cli(['validate', join(examples, 'plan.json'), '--kind', 'plan']);
+    expect(ok.exitCode, ok.stdout).toBe(0);
+    const bad = await cli(['validate', join(examples, 'plan.json'), '--kind', 'planz']);
+    expect(bad.exitCode).toBe(4);
+    expect(bad.stderr).toMatch(/--kind planz: unknown kind \(kinds: identifier, .*core, dialog, extension, network\)/);
+  });
+});

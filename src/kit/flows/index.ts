@@ -46,8 +46,12 @@ export async function loadFlowDir(dir: string): Promise<{ checks: Check[]; probl
   try {
     const entries = await readdir(folder, { withFileTypes: true, recursive: true });
     const dirs = [folder, ...entries.filter((d) => d.isDirectory()).map((d) => join(d.parentPath, d.name))];
-    fixtures = dirs.filter((d) => entries.some((e) => e.isDirectory() && e.name === 'input' && e.parentPath === d)).sort();
-    const inFixture = (file: string) => fixtures.some((f) => file.startsWith(f + sep));
+    // A folder with input/ is a fixture, unless it is the data folder of an imported flow (<id>/ beside <id>.yaml).
+    const flowFiles = new Set(entries.filter((e) => e.isFile() && FLOW_FILE.test(e.name)).map((e) => join(e.parentPath, e.name).replace(FLOW_FILE, '')));
+    fixtures = dirs.filter((d) => !flowFiles.has(d) && entries.some((e) => e.isDirectory() && e.name === 'input' && e.parentPath === d)).sort();
+    // Upstream's tests/golden also holds invariants/ of global rules (bare lists, not flows).
+    const globalRules = fixtures.length > 0 ? join(folder, 'invariants') : undefined;
+    const inFixture = (file: string) => fixtures.some((f) => file.startsWith(f + sep)) || (globalRules !== undefined && file.startsWith(globalRules + sep));
     names = entries
       .filter((d) => d.isFile() && FLOW_FILE.test(d.name) && !inFixture(join(d.parentPath, d.name)))
       .map((d) => relative(folder, join(d.parentPath, d.name)))
