@@ -9,6 +9,7 @@ import { parseConfig, renderHelp, type Command } from './command.js';
 import { diffCommand } from './commands/diff.js';
 import { importUpstreamCommand } from './commands/import-upstream.js';
 import { mergeCommand } from './commands/merge.js';
+import { matrixCommand } from './commands/matrix.js';
 import { initCommand } from './commands/init.js';
 import { listCommand } from './commands/list.js';
 import { replayCommand } from './commands/replay.js';
@@ -19,7 +20,7 @@ import { validateCommand } from './commands/validate.js';
 import { CliError, EXIT, usageError } from './exit-codes.js';
 import { processOutput, type Output } from './output.js';
 
-const COMMANDS: readonly Command[] = [runCommand, listCommand, validateCommand, initCommand, replayCommand, selfcheckCommand, serveCommand, diffCommand, mergeCommand, importUpstreamCommand];
+const COMMANDS: readonly Command[] = [runCommand, listCommand, validateCommand, initCommand, replayCommand, selfcheckCommand, serveCommand, diffCommand, mergeCommand, matrixCommand, importUpstreamCommand];
 const VERSION = kitPackage().version;
 
 function generalHelp(): string {
