@@ -144,6 +144,18 @@ describe('the packed package installed with production dependencies only', () =>
     expect(r.stdout).toMatch(/^full: non-conformant/);
   }, 120_000);
 
+  it('the GitHub Action\'s install step installs the tarball and names the command for the run step', async () => {
+    const temp = join(kit.app, '..', 'runner-temp');
+    const env = join(kit.app, '..', 'github-env');
+    await writeFile(env, '');
+    const r = await execa('bash', [join(REPO_ROOT, 'action', 'mplp-action.sh'), 'install'], { reject: false, timeout: 180_000, env: { INPUT_KIT: kit.tarball, RUNNER_TEMP: temp, GITHUB_ENV: env, GITHUB_OUTPUT: '/dev/null' } });
+    expect(r.exitCode, r.stdout + r.stderr).toBe(0);
+    const bin = /^MPLP_KIT_BIN=(.+)$/m.exec(await readFile(env, 'utf8'))?.[1];
+    expect(bin).toBe(join(temp, 'mplp-conformance-kit', 'node_modules', '.bin', 'mplp-conformance'));
+    const version = await execa(bin!, ['--version'], { reject: false });
+    expect(version.stdout.trim()).toBe(JSON.parse(await readFile(join(REPO_ROOT, 'package.json'), 'utf8')).version);
+  }, 180_000);
+
   it('reports a missing --adapter file before loading any check', async () => {
     const r = await run(['--adapter', './absent-adapter.ts']);
     expect(r.exitCode).toBe(4);
