@@ -58,17 +58,6 @@ describe('action.yml', () => {
 });
 
 describe('the action\'s run step', () => {
-  it('runs the kit, writes the job summary and the outputs, and exits 0 for a conformant run', async () => {
-    const { r, outputs, summary } = await actionRun('pass', { only: 'psg', seed: '3', 'report-dir': 'reports-pass', format: 'quiet' });
-    expect(r.exitCode, r.stderr + r.stdout).toBe(0);
-    expect(r.stdout).toContain('::notice');
-    expect(outputs).toMatchObject({ 'exit-code': '0', verdict: 'conformant', report: 'reports-pass/report.json', 'artifact-name': 'mplp-conformance-report' });
-    expect(outputs['verdict-hash']).toMatch(/^[0-9a-f]{64}$/);
-    expect(JSON.parse(await readFile(join(work, 'reports-pass', 'report.json'), 'utf8')).verdict_hash).toBe(outputs['verdict-hash']);
-    expect(outputs['report-dir']).toMatch(/reports-pass\/\d{8}T\d{6}Z-[0-9a-f]{8}$/);
-    expect(summary).toMatch(/^# MPLP/m);
-  }, 120_000);
-
   it('exits with the kit\'s code and annotates the failures of a faulty runtime', async () => {
     const { r, outputs } = await actionRun('fail', { adapter: join(ROOT, 'test', 'fixtures', 'ci', 'adapters', 'no-blocking.ts'), only: 'flow.step-failure-blocks-dependents', 'report-dir': 'reports-fail', format: 'quiet' });
     expect(r.exitCode).toBe(1);
@@ -76,9 +65,16 @@ describe('the action\'s run step', () => {
     expect(r.stdout).toMatch(/^::error title=FAIL flow\.step-failure-blocks-dependents \[L3-ORCH-003 MUST core/m);
   }, 120_000);
 
-  it('runs shards (one artifact name each) and merges them to the unsharded verdict hash', async () => {
+  it('runs the kit (job summary, outputs, exit 0), runs shards (one artifact name each) and merges them to the unsharded verdict hash', async () => {
     const base = { only: 'trace,approval', seed: '31', format: 'quiet' };
     const whole = await actionRun('whole', { ...base, 'report-dir': 'reports-whole' });
+    expect(whole.r.exitCode, whole.r.stderr + whole.r.stdout).toBe(0);
+    expect(whole.r.stdout).toContain('::notice');
+    expect(whole.outputs).toMatchObject({ 'exit-code': '0', verdict: 'conformant', report: 'reports-whole/report.json', 'artifact-name': 'mplp-conformance-report' });
+    expect(whole.outputs['verdict-hash']).toMatch(/^[0-9a-f]{64}$/);
+    expect(JSON.parse(await readFile(join(work, 'reports-whole', 'report.json'), 'utf8')).verdict_hash).toBe(whole.outputs['verdict-hash']);
+    expect(whole.outputs['report-dir']).toMatch(/reports-whole\/\d{8}T\d{6}Z-[0-9a-f]{8}$/);
+    expect(whole.summary).toMatch(/^# MPLP/m);
     const one = await actionRun('one', { ...base, shard: '1/2', 'report-dir': 'shards/one' });
     const two = await actionRun('two', { ...base, shard: '2/2', 'report-dir': 'shards/two' });
     expect([whole.r.exitCode, one.r.exitCode, two.r.exitCode]).toEqual([0, 0, 0]);

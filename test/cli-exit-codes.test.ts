@@ -99,7 +99,8 @@ describe.concurrent('exit codes', () => {
     const r = await cli(['run', '--adapter', fixture(name), ...kit(`reports-${name}`)]);
     expect(r.exitCode, r.stderr).toBe(3);
     expect(r.stdout).toMatch(/ERROR lifecycle\.unknown-plan — L3-LIFE-001 \(MUST, core\)\n {2}adapter fault: session\.transition\(\)/);
-    expect(r.stdout).toContain(`replay:   npx mplp-conformance run --adapter ${fixture(name)} --only lifecycle.unknown-plan --seed 5`);
+    // The test kit's own catalogue, suites and flows ride along, so the command finds the check again.
+    expect(r.stdout).toContain(`replay:   npx mplp-conformance run --adapter ${fixture(name)} --catalogue ${join(work, 'catalogue.yaml')} --suites ${join(work, 'suites')} --flows ${join(work, 'flows')} --only lifecycle.unknown-plan --seed 5`);
     const report = await onlyReport(dir);
     expect(reportSchemaProblems(report)).toEqual([]);
     expect(report['totals']).toMatchObject({ checks: { error: 2, fail: 0 } });

@@ -145,3 +145,23 @@ describe('import-upstream', () => {
     ]);
   });
 });
+
+describe('run --upstream', () => {
+  it('imports under the report folder, runs the imported flows with the kit, and records what was refused', async () => {
+    const { execa } = await import('execa');
+    const golden = fileURLToPath(new URL('./fixtures/flows/upstream-golden/', import.meta.url));
+    const reports = await mkdtemp(join(tmpdir(), 'run-upstream-'));
+    try {
+      const bin = fileURLToPath(new URL('../bin/mplp-conformance.js', import.meta.url));
+      const r = await execa('node', [bin, 'run', '--upstream', golden, '--only', 'flow.upstream-flow-05-confirm-required', '--seed', '4', '--format', 'json', '--report-dir', reports], { reject: false });
+      expect(r.exitCode, r.stderr).toBe(0);
+      expect(r.stderr).toMatch(/upstream: refused .*sa-unknown-rule: .*unknown invariant rule/);
+      const report = JSON.parse(r.stdout) as { checks: { id: string; outcome: string; file: string }[]; upstream: { source: string; imported: string[]; refused: { fixture: string }[] }[] };
+      expect(report.checks.map((c) => [c.id, c.outcome])).toEqual([['flow.upstream-flow-05-confirm-required', 'pass']]);
+      expect(report.checks[0]!.file.startsWith(join(reports, 'upstream'))).toBe(true);
+      expect(report.upstream).toEqual([{ source: golden.replace(/\/$/, ''), imported: ['flow.upstream-flow-05-confirm-required'], refused: [expect.objectContaining({ fixture: join(golden, 'flows', 'sa-unknown-rule') }), expect.objectContaining({ fixture: join(golden, 'flows', 'tool-call-pack') })] }]);
+    } finally {
+      await rm(reports, { recursive: true, force: true });
+    }
+  }, 120_000);
+});

@@ -84,7 +84,7 @@ describe('the packed package installed with production dependencies only', () =>
       expect(report.totals.checks['pass']).toBeGreaterThan(100);
 
       await writeFile(join(kit.app, 'adapter.mjs'), JS_ADAPTER);
-      const js = await run(['--adapter', './adapter.mjs', '--seed', '5', '--format', 'json', '--report-dir', join(kit.app, 'reports')]);
+      const js = await run(['--adapter', './adapter.mjs', '--only', 'orchestration,sa', '--seed', '5', '--format', 'json', '--report-dir', join(kit.app, 'reports')]);
       expect(js.exitCode, js.stderr).toBe(0);
       expect((await reportOf(js.stdout)).adapter.name).toBe('vendor-js');
 
@@ -101,7 +101,7 @@ describe('the packed package installed with production dependencies only', () =>
 
   it('runs a vendor adapter written in TypeScript through tsx', async () => {
     await writeFile(join(kit.app, 'adapter.ts'), TS_ADAPTER);
-    const r = await run(['--adapter', './adapter.ts', '--seed', '5', '--format', 'json', '--report-dir', join(kit.app, 'reports')]);
+    const r = await run(['--adapter', './adapter.ts', '--only', 'orchestration,sa', '--seed', '5', '--format', 'json', '--report-dir', join(kit.app, 'reports')]);
     expect(r.exitCode, r.stderr).toBe(0);
     const report = await reportOf(r.stdout);
     expect(report.adapter).toMatchObject({ name: 'vendor-ts', spec: './adapter.ts' });
@@ -110,7 +110,7 @@ describe('the packed package installed with production dependencies only', () =>
 
   it('runs the shipped Python example over stdio', async () => {
     const manifest = join(kit.kit, 'examples', 'python-runtime', 'mplp-adapter.json');
-    const r = await run(['--adapter', manifest, '--level', 'core', '--seed', '5', '--format', 'json', '--report-dir', join(kit.app, 'reports')]);
+    const r = await run(['--adapter', manifest, '--level', 'core', '--only', 'orchestration,sa,lifecycle', '--seed', '5', '--format', 'json', '--report-dir', join(kit.app, 'reports')]);
     expect(r.exitCode, r.stderr).toBe(0);
     const report = await reportOf(r.stdout);
     expect(report.adapter.name).toBe('mplp python example runtime');
