@@ -61,6 +61,15 @@ function consistencyProblems(shards: readonly ShardReport[]): string[] {
   for (const s of shards) byIndex.set(s.report.shard!.index, [...(byIndex.get(s.report.shard!.index) ?? []), s.file]);
   for (const [index, files] of byIndex) if (files.length > 1) problems.push(`shard ${index}/${count} is given ${files.length} times: ${files.join(', ')}`);
   for (let i = 1; i <= count; i++) if (!byIndex.has(i)) problems.push(`shard ${i}/${count} is missing (given: ${[...byIndex.keys()].sort((a, b) => a - b).map((k) => `${k}/${count}`).join(', ')})`);
+  if (problems.length > 0) return problems;
+  // Every check of the selection is split, or owned by exactly one shard.
+  const owners = new Map<string, string[]>();
+  for (const s of shards) for (const id of s.report.shard!.owned) owners.set(id, [...(owners.get(id) ?? []), s.file]);
+  const split = new Set(first.report.shard!.split);
+  for (const id of first.report.shard!.selection) {
+    const by = owners.get(id) ?? [];
+    if (!split.has(id) && by.length !== 1) problems.push(by.length === 0 ? `no shard owns ${id}` : `${id} is owned by ${by.length} shards: ${by.join(', ')}`);
+  }
   for (const s of shards) {
     const ran = new Set(s.report.checks.map((c) => c.id));
     const missing = [...s.report.shard!.owned, ...s.report.shard!.split].filter((id) => !ran.has(id));
