@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { DIST_BIN } from './helpers/packed.js';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const SCRIPT = join(ROOT, 'action', 'mplp-action.sh');
@@ -32,7 +33,8 @@ async function actionRun(name: string, inputs: Record<string, string>) {
   const summary = join(work, `${name}.summary`);
   await writeFile(output, '');
   await writeFile(summary, '');
-  const env: Record<string, string> = { MPLP_KIT_BIN: join(ROOT, 'bin', 'mplp-conformance.js'), GITHUB_OUTPUT: output, GITHUB_STEP_SUMMARY: summary, GITHUB_ACTIONS: 'true' };
+  // The compiled command (built once for the tests), as the action installs it.
+  const env: Record<string, string> = { MPLP_KIT_BIN: DIST_BIN, GITHUB_OUTPUT: output, GITHUB_STEP_SUMMARY: summary, GITHUB_ACTIONS: 'true' };
   for (const [k, v] of Object.entries(inputs)) env[`INPUT_${k.toUpperCase().replace(/-/g, '_')}`] = v;
   const r = await execa('bash', [SCRIPT, 'run'], { cwd: work, env, reject: false, timeout: 180_000 });
   const outputs = Object.fromEntries((await readFile(output, 'utf8')).split('\n').filter(Boolean).map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));

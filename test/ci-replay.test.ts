@@ -10,9 +10,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DIST_BIN } from './helpers/packed.js';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
-const BIN = join(ROOT, 'bin', 'mplp-conformance.js');
+// The compiled command (built once for the tests): what `npx mplp-conformance` runs for a vendor.
+const BIN = DIST_BIN;
 const FAULTY = join(ROOT, 'test', 'fixtures', 'ci', 'adapters', 'no-blocking.ts');
 const CI_KIT = join(ROOT, 'test', 'fixtures', 'ci', 'kit');
 let work: string;
@@ -50,7 +52,7 @@ function shellWords(command: string): string[] {
   return words;
 }
 
-/** Runs a printed command the way a vendor would (npx mplp-conformance → this checkout's bin), from a scratch folder. */
+/** Runs a printed command the way a vendor would (npx mplp-conformance → the compiled command), from a scratch folder. */
 async function paste(command: string, cwd: string) {
   const [npx, kit, ...args] = shellWords(command);
   expect([npx, kit]).toEqual(['npx', 'mplp-conformance']);

@@ -7,13 +7,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DIST_BIN } from './helpers/packed.js';
 import type { Adapter } from '../src/adapter/contract.js';
 import { referenceAdapter } from '../src/adapters/reference.js';
 import { DEFAULT_RUN_OPTIONS, discoverChecks, loadCatalogue, runConformance, writeReport, type Catalogue, type Check, type Report } from '../src/kit/index.js';
 import { buildMatrix, renderMatrixHtml, renderMatrixMarkdown } from '../src/kit/report/matrix.js';
 import { mutantAdapter } from './mutants/faults.js';
 
-const BIN = fileURLToPath(new URL('../bin/mplp-conformance.js', import.meta.url));
+// The compiled command (built once for the tests).
+const BIN = DIST_BIN;
 let work: string;
 const written: { file: string; report: Report }[] = [];
 

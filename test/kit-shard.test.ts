@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DIST_BIN } from './helpers/packed.js';
 import { referenceAdapter } from '../src/adapters/reference.js';
 import { DEFAULT_RUN_OPTIONS, discoverChecks, loadCatalogue, runConformance, type Catalogue, type Check, type Report } from '../src/kit/index.js';
 import { mergeShardReports, MergeError } from '../src/kit/merge.js';
@@ -15,7 +16,8 @@ import { parseShard } from '../src/kit/shard.js';
 import type { Adapter } from '../src/adapter/contract.js';
 import { mutantAdapter } from './mutants/faults.js';
 
-const BIN = fileURLToPath(new URL('../bin/mplp-conformance.js', import.meta.url));
+// The compiled command (built once for the tests).
+const BIN = DIST_BIN;
 let checks: Check[];
 let catalogue: Catalogue;
 let work: string;

@@ -1,4 +1,4 @@
-// Issue 18: the kit as a vendor meets it. The checkout is packed (prepack builds dist/), the
+// Issue 18: the kit as a vendor meets it. The checkout is packed (dist/ as built by test/global-setup.ts), the
 // tarball installed into a fresh folder with production dependencies only, and everything runs
 // from there: the installed command, the embedded reference, a vendor adapter in .ts and in
 // .js, the Python example, and a vendor's type check of the adapter contract under the
@@ -13,7 +13,8 @@ import { packAndInstall, REPO_ROOT, type InstalledKit } from './helpers/packed.j
 let kit: InstalledKit;
 
 beforeAll(async () => {
-  kit = await packAndInstall();
+  // dist/ is built once for the whole test run (test/global-setup.ts).
+  kit = await packAndInstall({ build: false });
 }, 240_000);
 
 afterAll(async () => {

@@ -20,12 +20,20 @@ export interface InstalledKit {
   tarball: string;
 }
 
-/** Packs this checkout and installs the tarball in a new temp folder (npm's cache first, then the registry). */
-export async function packAndInstall(parent = tmpdir()): Promise<InstalledKit> {
+/** The compiled command of this checkout (dist/, built by npm run build; the tests build it once in test/global-setup.ts). */
+export const DIST_BIN = join(REPO_ROOT, 'dist', 'src', 'cli', 'bin.js');
+
+/**
+ * Packs this checkout and installs the tarball in a new temp folder (npm's cache first, then the
+ * registry). `build: false` packs the dist/ already built (npm pack --ignore-scripts) instead of
+ * letting prepack build it again.
+ */
+export async function packAndInstall(options: { parent?: string; build?: boolean } = {}): Promise<InstalledKit> {
+  const parent = options.parent ?? tmpdir();
   const root = await mkdtemp(join(parent, 'mplp-packed-'));
   const app = join(root, 'app');
   await mkdir(app);
-  const pack = await execa('npm', ['pack', '--pack-destination', root, '--silent'], { cwd: REPO_ROOT, reject: false, env: { npm_config_update_notifier: 'false' } });
+  const pack = await execa('npm', ['pack', '--pack-destination', root, '--silent', ...(options.build === false ? ['--ignore-scripts'] : [])], { cwd: REPO_ROOT, reject: false, env: { npm_config_update_notifier: 'false' } });
   if (pack.exitCode !== 0) throw new Error(`npm pack failed (${pack.exitCode}):\n${pack.stderr}`);
   const tarball = join(root, (await readdir(root)).find((f) => f.endsWith('.tgz'))!);
   await writeFile(join(app, 'package.json'), `${JSON.stringify({ name: 'vendor-app', version: '1.0.0', private: true, type: 'module' }, null, 2)}\n`);
