@@ -117,7 +117,7 @@ async function cliRun(adapterSpec: string, name: string, timeoutMs: number, env:
   const started = performance.now();
   const r = await execa('node', args, { cwd: ROOT, reject: false, timeout: EXIT_BOUND_MS, env });
   const seconds = Math.round((performance.now() - started) / 10) / 100;
-  const runs = readdirSync(reportDir);
+  const runs = readdirSync(reportDir).filter((d) => d !== 'latest');
   const report = runs.length === 1 ? (JSON.parse(readFileSync(join(reportDir, runs[0]!, 'report.json'), 'utf8')) as { checks: Array<{ id: string; outcome: string; message: string }> }) : undefined;
   return { r, seconds, report, runs };
 }

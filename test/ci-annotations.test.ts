@@ -43,7 +43,8 @@ describe('GitHub Actions annotations', () => {
     const orch = lines.find((l) => l.startsWith(head));
     if (orch === undefined) throw new Error(`no annotation starting ${head} in:\n${lines.join('\n')}`);
     expect(orch).toContain('step merge is pending, expected blocked');
-    expect(orch).toContain('%0Areplay: npx mplp-conformance run --adapter test/fixtures/ci/adapters/no-blocking.ts --only flow.ci-failure-blocks-dependents --seed 7');
+    // The replay command carries the kit paths the run used, so it finds the check again (issue 18).
+    expect(orch).toMatch(/%0Areplay: npx mplp-conformance run --adapter test\/fixtures\/ci\/adapters\/no-blocking\.ts --catalogue \S+\/catalogue\.yaml --suites \S+ --flows \S+ --only flow\.ci-failure-blocks-dependents --seed 7/);
     expect(lines.at(-1)).toMatch(/^::notice title=MPLP 1\.0\.0 L3 conformance of .*::core: non-conformant, full: non-conformant$/);
   });
 

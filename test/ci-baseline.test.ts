@@ -85,6 +85,18 @@ describe('baseline file validation', () => {
     expect(message).toContain("bad-schema.yaml:7: /entries/L3-MAP-001/owner: property 'owner' is not allowed here");
   });
 
+  it('reports every problem of a baseline in one pass, in line order, with the closest known id', async () => {
+    const file = baselineFile('bad-many.yaml');
+    const lines = (await problemsOf('bad-many.yaml')).split('\n');
+    expect(lines).toEqual([
+      `${file}:3: unknown id L3-ORCH-03: neither a requirement id (L3-AREA-nnn) nor a check of this kit (see mplp-conformance list) (did you mean L3-ORCH-003?)`,
+      `${file}:5: unknown id flow.failure-blocks-dependent: neither a requirement id (L3-AREA-nnn) nor a check of this kit (see mplp-conformance list) (did you mean flow.ci-failure-blocks-dependents?)`,
+      `${file}:7: /entries/L3-MAP-001/reason: required property 'reason' is missing`,
+      `${file}:8: /entries/L3-MAP-001/owner: property 'owner' is not allowed here (allowed: reason, issue, expires, intermittent)`,
+      `${file}:11: entry L3-LIFE-001 expired on 2020-01-01: fix the failure, or extend expires if it is still accepted`,
+    ]);
+  });
+
   it('reports a missing file, unless --update-baseline may create it', async () => {
     await expect(openBaseline('/nonexistent/b.yaml', catalogue, checks, false)).rejects.toThrow(/\/nonexistent\/b\.yaml: cannot read the baseline/);
     await expect(openBaseline('/nonexistent/b.yaml', catalogue, checks, true)).resolves.toEqual({ file: '/nonexistent/b.yaml', entries: [] });

@@ -97,7 +97,7 @@ describe.concurrent('an interrupted run (the real bin, a stdio runtime that answ
     expect(pid).toBeGreaterThan(0);
     expect(alive(pid)).toBe(false);
 
-    const [runId] = await readdir(reportDir);
+    const [runId] = (await readdir(reportDir)).filter((d) => d !== 'latest');
     const runDir = join(reportDir, runId!);
     const report = JSON.parse(await readFile(join(runDir, 'report.json'), 'utf8')) as {
       incomplete: { signal: string; checks_not_run: number; at: string } | null;

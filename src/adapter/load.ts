@@ -6,7 +6,6 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, extname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { tsImport } from 'tsx/esm/api';
 import { CAPABILITY_FLAGS, CONTRACT_VERSION, PROFILES, type Adapter, type AdapterDescription } from './contract.js';
 import { launchSpecOf, LaunchSpecError, type LaunchSpec } from './stdio/launch.js';
 import { StdioAdapter } from './stdio/stdio-adapter.js';
@@ -67,6 +66,17 @@ export async function loadAdapter(spec: string, options: LoadOptions = {}): Prom
   return { spec, file, adapter, description: await describeAdapter(spec, adapter, timeoutMs) };
 }
 
+/**
+ * The cheap half of loadAdapter: the spec names a file that exists and can be loaded, an
+ * installed package, an `exec:` command or a readable manifest. Nothing is imported or started,
+ * so a wrong --adapter is reported at once, before the kit loads its checks.
+ */
+export function checkAdapterSpec(spec: string, options: Pick<LoadOptions, 'cwd'> = {}): void {
+  const cwd = options.cwd ?? process.cwd();
+  if (stdioLaunch(spec, cwd)) return;
+  resolveSpec(spec, cwd);
+}
+
 /** The adapter's validated description. */
 async function describeAdapter(spec: string, adapter: Adapter, timeoutMs: number): Promise<AdapterDescription> {
   let described: unknown;
@@ -105,8 +115,27 @@ async function loadStdioAdapter(spec: string, launch: LaunchSpec, timeoutMs: num
 /** Imports a .ts/.mts file through tsx (no build step) and anything else through Node; returns its exports. */
 export async function importFile(file: string): Promise<Record<string, unknown>> {
   const url = pathToFileURL(file).href;
-  const ns = (TS_EXTENSIONS.has(extname(file)) ? await tsImport(url, import.meta.url) : await import(url)) as Record<string, unknown>;
+  const ns = (TS_EXTENSIONS.has(extname(file)) ? await importTypeScript(url) : await import(url)) as Record<string, unknown>;
   return esModuleExports(ns);
+}
+
+type TsImport = (specifier: string, parent: string) => Promise<unknown>;
+let tsLoader: Promise<TsImport | undefined> | undefined;
+
+/**
+ * tsx is loaded only when a TypeScript file is imported (a vendor's .ts adapter; the kit's own
+ * suites when it runs from sources), so a compiled kit with a .js adapter never pays for it.
+ * Without tsx, Node's own type stripping is used where this Node has it (22.18+, 23.6+).
+ */
+async function importTypeScript(url: string): Promise<unknown> {
+  tsLoader ??= import('tsx/esm/api').then(
+    (api) => api.tsImport as TsImport,
+    () => undefined,
+  );
+  const tsImport = await tsLoader;
+  if (tsImport) return tsImport(url, import.meta.url);
+  if ((process.features as { typescript?: unknown }).typescript) return import(url);
+  throw new Error(`loading TypeScript needs tsx (npm install tsx) or a Node.js with type stripping (22.18 or newer); this is Node ${process.version}. Or compile the file to .js first`);
 }
 
 /**

@@ -2,7 +2,7 @@
 // model a vendor's adapter can follow. Every runtime error becomes an OpResult rejection
 // carrying the runtime's code and message.
 
-import { readFileSync } from 'node:fs';
+import { kitPackage } from '../package-files.js';
 import { CONTRACT_VERSION, type Adapter, type AdapterDescription, type OpResult, type Session, type SessionEnv } from '../adapter/contract.js';
 import { copyValue } from '../mplp/copy.js';
 import { seededIds } from '../mplp/ids.js';
@@ -11,7 +11,7 @@ import { redactedVslUrl, vslFromUrl } from '../runtime/vsl/from-url.js';
 import { MemoryVSL } from '../runtime/vsl/memory-backend.js';
 import { VslNamespaces } from '../runtime/vsl/namespaces.js';
 
-const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+const pkg = kitPackage();
 
 export const referenceDescription: AdapterDescription = {
   name: 'mplp-conformance reference runtime',

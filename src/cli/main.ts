@@ -2,11 +2,14 @@
 // table, and turns every expected failure into a message and an exit code. No stack traces
 // unless MPLP_DEBUG is set.
 
-import { readFileSync } from 'node:fs';
+import { kitPackage } from '../package-files.js';
 import { describeThrown } from '../adapter/load.js';
 import { parseCommand } from './args.js';
 import { parseConfig, renderHelp, type Command } from './command.js';
 import { diffCommand } from './commands/diff.js';
+import { importUpstreamCommand } from './commands/import-upstream.js';
+import { mergeCommand } from './commands/merge.js';
+import { matrixCommand } from './commands/matrix.js';
 import { initCommand } from './commands/init.js';
 import { listCommand } from './commands/list.js';
 import { replayCommand } from './commands/replay.js';
@@ -17,8 +20,8 @@ import { validateCommand } from './commands/validate.js';
 import { CliError, EXIT, usageError } from './exit-codes.js';
 import { processOutput, type Output } from './output.js';
 
-const COMMANDS: readonly Command[] = [runCommand, listCommand, validateCommand, initCommand, replayCommand, selfcheckCommand, serveCommand, diffCommand];
-const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+const COMMANDS: readonly Command[] = [runCommand, listCommand, validateCommand, initCommand, replayCommand, selfcheckCommand, serveCommand, diffCommand, mergeCommand, matrixCommand, importUpstreamCommand];
+const VERSION = kitPackage().version;
 
 function generalHelp(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

@@ -7,11 +7,12 @@ import { traceLines } from '../kit/call-trace.js';
 import { developmentText } from '../kit/certification.js';
 import { incompleteText, type Report } from '../kit/report/build.js';
 import { areaRows, causeTree, countsText, inline } from '../kit/report/tally.js';
+import { renderTap } from '../kit/report/tap.js';
 import type { WrittenReport } from '../kit/report/write.js';
 import type { CheckRecord, RunProgress } from '../kit/runner.js';
 import type { Output } from './output.js';
 
-export const FORMATS = ['pretty', 'json', 'quiet'] as const;
+export const FORMATS = ['pretty', 'json', 'quiet', 'tap'] as const;
 export type Format = (typeof FORMATS)[number];
 
 function table(rows: string[][]): string[] {
@@ -57,9 +58,16 @@ export function renderPretty(report: Report, written: WrittenReport): string {
   ];
   // Level failures not caused by a failing check (an unclaimed capability core needs).
   const verdictOf = (id: string) => report.requirements.find((r) => r.id === id)?.verdict;
+  // One line per requirement, naming every level it fails (a core failure fails full too).
+  const unclaimed = new Map<string, { levels: string[]; reason: string }>();
   for (const l of report.levels) {
-    for (const f of l.failures.filter((x) => verdictOf(x.requirement) !== 'fail')) lines.push(`${l.level}: ${f.requirement} ${f.reason}`);
+    for (const f of l.failures.filter((x) => verdictOf(x.requirement) !== 'fail')) {
+      const seen = unclaimed.get(`${f.requirement}\0${f.reason}`) ?? { levels: [], reason: f.reason };
+      seen.levels.push(l.level);
+      unclaimed.set(`${f.requirement}\0${f.reason}`, seen);
+    }
   }
+  for (const [key, f] of unclaimed) lines.push(`${f.levels.join(', ')}: ${key.split('\0')[0]} ${f.reason}`);
   // Root causes first, each with the rule it broke and the checks it held up folded under it.
   const tree = causeTree(report);
   if (tree.causes.length > 0) lines.push('');
@@ -101,6 +109,8 @@ export function renderRun(format: Format, report: Report, written: WrittenReport
       return `${report.verdict.level}: ${report.verdict.verdict}${report.certification && !report.certification.certified ? ' (development run, not claimed)' : ''} (${countsText(report.totals.checks)}) ${written.files.report}\n`;
     case 'pretty':
       return renderPretty(report, written);
+    case 'tap':
+      return renderTap(report);
   }
 }
 

@@ -2,8 +2,8 @@
 // CliError with the right exit code and a message that names the file or spec.
 
 import { readFile } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
-import { AdapterLoadError, describeThrown, loadAdapter } from '../adapter/load.js';
+import { kitModule } from '../package-files.js';
+import { AdapterLoadError, checkAdapterSpec, describeThrown, loadAdapter } from '../adapter/load.js';
 import { redactedVslUrl, referenceAdapterOn, VSL_URL_FORMS } from '../adapters/reference.js';
 import { CatalogueError, DEFAULT_CATALOGUE, lintCoverage, loadCatalogue, type Catalogue } from '../kit/catalogue.js';
 import { kitDigest, shippedDigest, type CertificationInput } from '../kit/certification.js';
@@ -13,7 +13,7 @@ import type { RunTarget } from '../kit/runner.js';
 import type { FlagSpec } from './command.js';
 import { CliError, EXIT, usageError } from './exit-codes.js';
 
-export const REFERENCE_ADAPTER = fileURLToPath(new URL('../adapters/reference.ts', import.meta.url));
+export const REFERENCE_ADAPTER = kitModule('src/adapters/reference');
 
 export interface KitPaths {
   catalogue: string;
@@ -36,9 +36,18 @@ export function kitPaths(values: { catalogue?: string | undefined; suites?: stri
 }
 
 /** What certification needs to know about the kit a run grades with (src/kit/certification.ts). */
-export async function certificationInput(paths: KitPaths, only: readonly string[]): Promise<Omit<CertificationInput, 'ungraded'>> {
+export async function certificationInput(paths: KitPaths, run: { only: readonly string[]; exclude: readonly string[]; shard?: { index: number; count: number } | undefined; upstream: readonly string[] }): Promise<Omit<CertificationInput, 'ungraded'>> {
   const [digest, shipped] = await Promise.all([kitDigest(paths), shippedDigest(paths.suites)]);
-  return { digest, shipped, defaultSources: paths.defaults, only, addedFlows: paths.addedFlows };
+  return {
+    digest,
+    shipped,
+    defaultSources: paths.defaults,
+    only: run.only,
+    exclude: run.exclude,
+    ...(run.shard ? { shard: `${run.shard.index}/${run.shard.count}` } : {}),
+    addedFlows: paths.addedFlows,
+    upstream: run.upstream,
+  };
 }
 
 export async function loadCatalogueOrFail(file: string): Promise<Catalogue> {
@@ -51,8 +60,15 @@ export async function loadCatalogueOrFail(file: string): Promise<Catalogue> {
 }
 
 /** Every check, after the lint that ties them to the catalogue; any problem is a config error. */
-export async function loadChecksOrFail(catalogue: Catalogue, paths: KitPaths): Promise<Check[]> {
-  const { checks, problems } = await discoverChecks({ suitesDir: paths.suites, flowsDir: paths.flows, extraFlowsDirs: paths.addedFlows });
+export async function loadChecksOrFail(catalogue: Catalogue, paths: KitPaths, extra: readonly Check[] = []): Promise<Check[]> {
+  const discovered = await discoverChecks({ suitesDir: paths.suites, flowsDir: paths.flows, extraFlowsDirs: paths.addedFlows });
+  const problems = [...discovered.problems];
+  const checks = [...discovered.checks];
+  for (const c of extra) {
+    const earlier = checks.find((k) => k.id === c.id);
+    if (earlier) problems.push({ file: c.origin?.file ?? c.id, message: `check id ${c.id} is already used by ${earlier.origin?.file ?? 'the kit'}` });
+    else checks.push(c);
+  }
   const lines = problems.map((p) => `${p.file}${p.line !== undefined ? `:${p.line}` : ''}: ${p.message}`);
   for (const u of lintCoverage(catalogue, checks).unknown) {
     const file = checks.find((c) => c.id === u.check)?.origin?.file;
@@ -78,6 +94,18 @@ export const VSL_FLAG: FlagSpec = {
   value: '<url>',
   description: `VSL backend of the embedded reference runtime: ${VSL_URL_FORMS} (default: MPLP_VSL, else memory). Not with --adapter.`,
 };
+
+/** Fails fast on a wrong --adapter (missing file, unknown package, bad manifest) or --vsl with --adapter, before any check is loaded. */
+export function checkTargetSpecOrFail(spec: string | undefined, vsl?: string): void {
+  if (vsl !== undefined && spec !== undefined) throw usageError('--vsl chooses the VSL backend of the embedded reference runtime; an adapter given with --adapter brings its own VSL');
+  if (spec === undefined) return;
+  try {
+    checkAdapterSpec(spec);
+  } catch (e) {
+    if (e instanceof AdapterLoadError) throw new CliError(e.message, EXIT.usage);
+    throw e;
+  }
+}
 
 /** The adapter to test: the given spec, or the embedded reference runtime (on the VSL backend of --vsl or MPLP_VSL). */
 export async function loadTargetOrFail(spec: string | undefined, timeoutMs: number, vsl?: string): Promise<RunTarget> {

@@ -10,12 +10,12 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, statSync, watch, type FSWatcher } from 'node:fs';
 import { randomInt } from 'node:crypto';
 import { dirname, extname, relative, resolve, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { KIT_BIN } from '../package-files.js';
 import { stringOption, type Parsed } from './args.js';
 import { EXIT, usageError } from './exit-codes.js';
 import type { Output } from './output.js';
 
-const BIN = fileURLToPath(new URL('../../bin/mplp-conformance.js', import.meta.url));
+const BIN = KIT_BIN;
 const DEBOUNCE_MS = 250;
 const SOURCE = new Set(['.ts', '.mts', '.cts', '.tsx', '.js', '.mjs', '.cjs', '.json', '.yaml', '.yml']);
 const IGNORED_DIRS = ['node_modules', '.git'];

@@ -80,6 +80,12 @@ export async function checkProperty<T>(def: PropertyCheckDefinition<T>, ctx: Che
   let ungradedCount = 0;
   let firstFailureAt: number | undefined;
   let budgetSpent = false;
+  // Sharded run: this shard grades only the generated cases whose index falls to it; the others
+  // "pass" untried. Every shard draws the same cases from the seed, so the case a failure first
+  // shows on has the same index in every shard and unsharded (src/kit/shard.ts merges by it).
+  const shard = ctx.caseShard;
+  let generatedCases = 0;
+  let firstBadCase: number | undefined;
   // Shrinking always moves to a failing candidate: the last failure seen is the counterexample's.
   let lastFailure: { value: T; result: CheckResult } | undefined;
   const predicate = fc.asyncProperty(def.cases.arbitrary(env), async (value) => {
@@ -89,7 +95,10 @@ export async function checkProperty<T>(def: PropertyCheckDefinition<T>, ctx: Che
       budgetSpent = true;
       return true;
     }
+    const caseIndex = firstFailureAt === undefined ? generatedCases++ : undefined;
+    if (shard && caseIndex !== undefined && caseIndex % shard.count !== shard.index) return true;
     const verdict = await attempt(def.cases.toCase(value, env, owner), ctx);
+    if (caseIndex !== undefined && (verdict.kind === 'stop' || verdict.kind === 'fail')) firstBadCase ??= caseIndex;
     if (verdict.kind === 'stop') stopped = verdict.result;
     else if (verdict.kind === 'skipped') skipped++;
     else if (verdict.kind === 'ungraded') {
@@ -103,7 +112,14 @@ export async function checkProperty<T>(def: PropertyCheckDefinition<T>, ctx: Che
     return verdict.kind !== 'fail';
   });
   const details = await fc.check(predicate, { seed: ctx.seed, numRuns: propertyCases(ctx, def.numRuns) });
-  const counts = { cases_graded: graded, cases_skipped: skipped, cases_ungraded: ungradedCount, seed: details.seed, ...(budgetSpent ? { shrink_budget_spent: 1 } : {}) };
+  const counts = {
+    cases_graded: graded,
+    cases_skipped: skipped,
+    cases_ungraded: ungradedCount,
+    seed: details.seed,
+    ...(budgetSpent ? { shrink_budget_spent: 1 } : {}),
+    ...(shard ? { case_shard: { index: shard.index + 1, count: shard.count, first_failing_case: firstBadCase ?? null } } : {}),
+  };
 
   if (stopped) {
     return { ...stopped, outcome: 'error', message: `property "${property}" could not be graded: ${stopped.message}`, evidence: { ...stopped.evidence, ...counts } };
@@ -127,7 +143,7 @@ async function shrunkFailure<T>(
   owner: CaseOwner,
   details: fc.RunDetailsFailureProperty<[T]>,
   last: { value: T; result: CheckResult } | undefined,
-  counts: Record<string, number>,
+  counts: Record<string, unknown>,
 ): Promise<CheckResult> {
   const c = def.cases.toCase(details.counterexample[0], env, owner);
   // fast-check may hand over a clone (commands are cloned): then the case runs once more for its evidence.
@@ -170,6 +186,7 @@ export function propertyCheck<T>(def: PropertyCheckDefinition<T>): Check {
     requirements: [...def.requirements],
     ...(def.needs ? { needs: [...def.needs] } : {}),
     generated: true,
+    splitCases: true,
     run: (ctx) => checkProperty(def, ctx),
   };
 }

@@ -2,12 +2,12 @@
 // schemas/requirements.schema.json with file:line errors, and the coverage lint that ties
 // checks to requirements.
 
-import { fileURLToPath } from 'node:url';
+import { packagePath } from '../package-files.js';
 import type { Check, Need } from './check.js';
 import { parseYamlSource, readLimitedText } from './flows/source.js';
 import { validateWithSchemaFile } from '../mplp/validate.js';
 
-export const DEFAULT_CATALOGUE = fileURLToPath(new URL('../../suites/requirements.yaml', import.meta.url));
+export const DEFAULT_CATALOGUE = packagePath('suites', 'requirements.yaml');
 
 export type RequirementLevel = 'MUST' | 'SHOULD' | 'MAY';
 

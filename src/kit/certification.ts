@@ -70,22 +70,54 @@ export interface CertificationInput {
   shipped: KitDigest | undefined;
   /** The run used the kit's own catalogue, suites and flows folders. */
   defaultSources: boolean;
-  /** Narrowing or widening of the run: --only values, extra flow folders, … */
+  /** Narrowing or widening of the run: --only and --exclude values, a shard, extra flow folders. */
   only: readonly string[];
+  exclude?: readonly string[];
+  /** `i/n` of a sharded run: one shard certifies nothing; the merged report may. */
+  shard?: string;
   addedFlows: readonly string[];
+  /** Upstream fixture folders run besides the shipped flows (--upstream). */
+  upstream?: readonly string[];
   /** Requirements of the judged level no check graded (untested, skipped, inconclusive). */
   ungraded: readonly string[];
+  /** Reasons carried over from the runs a report was merged from (their shard notes left out). */
+  carried?: readonly string[];
 }
 
 export function certificationOf(input: CertificationInput): Certification {
-  const reasons: string[] = [];
+  const reasons: string[] = [...(input.carried ?? [])];
   if (!input.defaultSources) reasons.push('the catalogue, suites or flows were replaced (--catalogue/--suites/--flows)');
   if (!input.shipped) reasons.push(`no shipped digest (${DIGEST_MANIFEST}) to compare the kit with`);
   else if (input.shipped.digest !== input.digest.digest) reasons.push(`the kit's catalogue, suites or flows differ from the shipped ones (digest ${input.digest.digest.slice(0, 12)} ≠ ${input.shipped.digest.slice(0, 12)})`);
   if (input.only.length > 0) reasons.push(`--only ${input.only.join(',')} narrowed the run`);
+  if ((input.exclude ?? []).length > 0) reasons.push(`--exclude ${input.exclude!.join(',')} left checks out`);
+  if (input.shard !== undefined) reasons.push(`shard ${input.shard} of a sharded run (merge the shards: mplp-conformance merge)`);
   if (input.addedFlows.length > 0) reasons.push(`--add-flows ${input.addedFlows.join(',')} added flows of its own`);
+  if ((input.upstream ?? []).length > 0) reasons.push(`--upstream ${input.upstream!.join(',')} added upstream fixtures`);
   if (input.ungraded.length > 0) reasons.push(`${input.ungraded.length} requirement(s) of the level were not graded by any check: ${input.ungraded.join(', ')}`);
   return { certified: reasons.length === 0, kit_digest: input.digest.digest, shipped_digest: input.shipped?.digest ?? null, reasons };
+}
+
+/** Whether a reason is about one shard, or about the level's grading (both decided anew when shards merge). */
+export function isShardOrGradingReason(reason: string): boolean {
+  return reason.startsWith('shard ') || reason.includes('were not graded by any check');
+}
+
+/** The certification input of a report merged from shards: the shards' kit and their reasons. */
+export function mergedCertificationInput(shards: readonly { certification?: Certification | undefined }[]): Omit<CertificationInput, 'ungraded'> | undefined {
+  const first = shards[0]?.certification;
+  if (!first) return undefined;
+  const digests = new Set(shards.map((s) => s.certification?.kit_digest));
+  const carried = [...new Set(shards.flatMap((s) => s.certification?.reasons ?? []).filter((r) => !isShardOrGradingReason(r)))];
+  if (digests.size > 1) carried.push(`the shards ran with different kits (digests ${[...digests].map((d) => String(d).slice(0, 12)).join(', ')})`);
+  return {
+    digest: { digest: first.kit_digest, files: 0 },
+    shipped: first.shipped_digest === null ? undefined : { digest: first.shipped_digest, files: 0 },
+    defaultSources: true,
+    only: [],
+    addedFlows: [],
+    carried: first.shipped_digest === null ? carried.filter((r) => !r.startsWith('no shipped digest')) : carried,
+  };
 }
 
 /** The one line every renderer prints for a development run. */

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import type { Adapter, AdapterDescription, Session, SessionEnv, StepAction } from '../adapter/contract.js';
 import { describeThrown } from '../adapter/load.js';
 import { StdioAdapter } from '../adapter/stdio/stdio-adapter.js';
-import type { CheckContext, KitSession } from './check.js';
+import type { CaseShard, CheckContext, KitSession } from './check.js';
 import { CallTrace, type CheckTrace } from './call-trace.js';
 import { RecordingAEL } from './recording-ael.js';
 import { AdapterFault, guardOperation, guardSession, recordFault, sessionShapeProblems, type OperationGuard } from './session-guard.js';
@@ -28,6 +28,8 @@ export interface ContextSettings {
   counterexampleDir?: string;
   /** --trace: record every adapter call (and stdio line) of the check. */
   trace?: boolean;
+  /** Passed to checks as CheckContext.caseShard (a sharded run). */
+  caseShard?: CaseShard;
 }
 
 export interface CheckScope {
@@ -125,6 +127,7 @@ export function openCheckScope(settings: ContextSettings): CheckScope {
     signal: checkOver.signal,
     ...(settings.propertyCases === undefined ? {} : { propertyCases: settings.propertyCases }),
     ...(settings.counterexampleDir === undefined ? {} : { counterexampleDir: settings.counterexampleDir }),
+    ...(settings.caseShard === undefined ? {} : { caseShard: settings.caseShard }),
   };
   return { context, faults: guard.faults, sessionsOpened: () => opened.length, end, trace: () => trace?.result() };
 }

@@ -66,6 +66,16 @@ export interface CheckContext {
   /** Where property checks write shrunk counterexamples (reports/<run-id>/counterexamples);
    *  absent: a folder per seed under the OS temp dir. */
   counterexampleDir?: string;
+  /** In a sharded run (`--shard i/n`): a check with `splitCases` runs only the generated cases
+   *  whose index modulo `count` is `index` (0-based), and reports the index of its first failing
+   *  case so shards can be merged (src/kit/shard.ts). */
+  caseShard?: CaseShard;
+}
+
+export interface CaseShard {
+  /** 0-based. */
+  index: number;
+  count: number;
 }
 
 export interface CheckOrigin {
@@ -87,6 +97,9 @@ export interface Check {
    *  different seed may find a different violation, or none. Every other check must give the
    *  same outcome whatever the seed (npm run selfcheck:soak holds them to it). */
   generated?: boolean;
+  /** Its generated cases can be split across the shards of a sharded run (`--shard`): every
+   *  shard runs it on the cases whose index falls to it (CheckContext.caseShard). */
+  splitCases?: boolean;
   /** Where the check is defined; set by discovery, used in reports and replay commands. */
   origin?: CheckOrigin;
   run(ctx: CheckContext): Promise<CheckResult>;

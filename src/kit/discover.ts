@@ -5,14 +5,15 @@
 
 import { readdir } from 'node:fs/promises';
 import { join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { codePath, packagePath } from '../package-files.js';
 import { describeThrown, importFile, summarise } from '../adapter/load.js';
 import type { Check } from './check.js';
 import { loadFlowDir } from './flows/index.js';
 import { isNeed } from './needs.js';
 
-export const DEFAULT_SUITES_DIR = fileURLToPath(new URL('../../suites/', import.meta.url));
-export const DEFAULT_FLOWS_DIR = fileURLToPath(new URL('../../golden-flows/', import.meta.url));
+/** The check files: suites/*.check.ts in a checkout, dist/suites/*.check.js in the package. */
+export const DEFAULT_SUITES_DIR = codePath('suites');
+export const DEFAULT_FLOWS_DIR = packagePath('golden-flows');
 
 const CHECK_FILE = /\.check\.(ts|mts|js|mjs)$/;
 const CHECK_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]*$/;
@@ -97,6 +98,7 @@ function withOrigin(c: Check, file: string): Check {
     ...(c.needs === undefined ? {} : { needs: [...c.needs] }),
     ...(c.after === undefined ? {} : { after: [...c.after] }),
     ...(c.generated === true ? { generated: true } : {}),
+    ...(c.splitCases === true ? { splitCases: true } : {}),
     origin: { file, kind: 'suite' },
     run: (ctx) => c.run(ctx),
   };

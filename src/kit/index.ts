@@ -34,3 +34,8 @@ export {
   type CiVerdict,
 } from './baseline/index.js';
 export { selfcheck, renderSelfcheck, type MutantSpec, type MutantVerdict, type SelfcheckResult } from './selfcheck.js';
+export { importUpstream, importUpstreamFlow, isUpstreamFixture, loadFlowDir, loadFlowFile, type ImportResult } from './flows/index.js';
+export { mergeShardReports, MergeError, type MergedReport, type ShardReport } from './merge.js';
+export { parseShard, type ShardInfo, type ShardSpec } from './shard.js';
+export { renderTap } from './report/tap.js';
+export { buildMatrix, renderMatrixHtml, renderMatrixMarkdown, type Matrix, type MatrixInput } from './report/matrix.js';

@@ -12,6 +12,9 @@ export interface ReplayTarget {
   propertyCases?: number;
   /** A shrunk counterexample the check wrote (property checks). */
   counterexample?: string;
+  /** Flags the run needed to find its checks (--flows, --upstream, --catalogue, …); `null`: no
+   *  `run --only` can find this check (a flow file replayed on its own), so only `replay` is given. */
+  flags?: string[] | null;
 }
 
 /** POSIX-shell quoting, only when needed, so commands stay copy-pasteable. */
@@ -27,7 +30,7 @@ export function replayCommands(check: Check, target: ReplayTarget): string[] {
   const adapter = target.adapterSpec === undefined ? (target.vsl === undefined ? [] : ['--vsl', target.vsl]) : ['--adapter', target.adapterSpec];
   const seed = ['--seed', String(target.seed)];
   const cases = target.propertyCases === undefined ? [] : ['--cases', String(target.propertyCases)];
-  const commands = [command(['run', ...adapter, '--only', check.id, ...seed, ...cases])];
+  const commands = target.flags === null ? [] : [command(['run', ...adapter, ...(target.flags ?? []), '--only', check.id, ...seed, ...cases])];
   if (check.origin?.kind === 'flow') commands.push(command(['replay', check.origin.file, ...adapter, ...seed]));
   if (target.counterexample !== undefined && target.counterexample !== check.origin?.file) commands.push(command(['replay', target.counterexample, ...adapter]));
   return commands;

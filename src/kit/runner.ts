@@ -18,11 +18,18 @@ import { unclaimed } from './needs.js';
 import { replayCommands } from './replay.js';
 import { orderChecks, Slots } from './schedule.js';
 import { selectChecks, type ConformanceLevel, type Selection } from './select.js';
+import type { ShardSpec } from './shard.js';
 
 export interface RunOptions {
   level: ConformanceLevel;
   /** Areas, requirement ids/prefixes or check ids/prefixes; empty runs everything at the level. */
   only: string[];
+  /** The same filter forms, left out of the run (--exclude; src/kit/select.ts). */
+  exclude?: string[];
+  /** Run one shard of the selection (--shard i/n; src/kit/shard.ts). */
+  shard?: ShardSpec;
+  /** Flags a replay command needs to find its check again (--flows, --upstream, …). */
+  replayFlags?: string[] | null;
   seed: number;
   /** Limit for one adapter operation (session method, createSession). */
   operationTimeoutMs: number;
@@ -248,6 +255,7 @@ async function runOne(check: Check, target: RunTarget, options: RunOptions, stop
     ...(options.propertyCases === undefined ? {} : { propertyCases: options.propertyCases }),
     ...(options.counterexampleDir === undefined ? {} : { counterexampleDir: options.counterexampleDir }),
     ...(options.trace ? { trace: true } : {}),
+    ...(options.shard === undefined ? {} : { caseShard: { index: options.shard.index - 1, count: options.shard.count } }),
   });
   let returned: unknown;
   let thrown: { value: unknown } | undefined;
@@ -280,7 +288,8 @@ async function runOne(check: Check, target: RunTarget, options: RunOptions, stop
   const trace = traced ? { trace: traced } : {};
   if (thrown?.value instanceof CheckCutOff) return { ...trace, sessions, cutOff: true, result: { outcome: 'blocked', message: 'cut off' } };
 
-  const faultEvidence = { adapter_faults: faults.map((f) => f.message) };
+  // A sharded property check names the case its fault came at, which merging shards needs.
+  const faultEvidence = { adapter_faults: faults.map((f) => f.message), ...caseShardOf(returned) };
   if (thrown?.value instanceof CheckTimeout) {
     const hint = checkFaults.length > 0 ? `; first adapter fault: ${checkFaults[0]!.message}` : '';
     return { ...trace, sessions, cutOff: false, result: { outcome: 'error', message: `the check did not finish within ${options.checkTimeoutMs} ms (check timeout)${hint}`, evidence: faultEvidence } };
@@ -293,6 +302,11 @@ async function runOne(check: Check, target: RunTarget, options: RunOptions, stop
   const shape = checkResultShape(returned);
   if (!shape.ok) return { ...trace, sessions, cutOff: false, result: { outcome: 'error', message: shape.problem } };
   return { ...trace, sessions, cutOff: false, result: shape.result };
+}
+
+function caseShardOf(returned: unknown): { case_shard?: unknown } {
+  const shard = (returned as { evidence?: { case_shard?: unknown } } | undefined)?.evidence?.case_shard;
+  return shard === undefined ? {} : { case_shard: shard };
 }
 
 function toRecord(check: Check, result: CheckResult, sessions: number, ms: number, target: RunTarget, options: RunOptions, catalogue: Catalogue): CheckRecord {
@@ -323,6 +337,7 @@ function toRecord(check: Check, result: CheckResult, sessions: number, ms: numbe
       ...(target.vsl === undefined ? {} : { vsl: target.vsl }),
       ...(options.propertyCases === undefined ? {} : { propertyCases: options.propertyCases }),
       ...(result.counterexample === undefined ? {} : { counterexample: result.counterexample }),
+      ...(options.replayFlags === undefined ? {} : { flags: options.replayFlags }),
     });
   }
   return record;

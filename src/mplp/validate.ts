@@ -5,6 +5,8 @@
 // property or a forbidden extra key is reported at its own JSON pointer, not at its parent.
 
 import { readFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import { packagePath } from '../package-files.js';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormatsPlugin from 'ajv-formats';
 
@@ -27,7 +29,7 @@ export interface SchemaError {
 export type ValidationResult = { ok: true } | { ok: false; errors: SchemaError[] };
 
 /** Folder holding every schema; resolved from this file so any cwd or install location works. */
-export const SCHEMA_DIR = new URL('../../schemas/', import.meta.url);
+export const SCHEMA_DIR = pathToFileURL(`${packagePath('schemas')}/`);
 /** $id base shared by our schemas; relative $refs resolve against it. */
 export const SCHEMA_ID_BASE = 'https://mplp-conformance.dev/schemas/';
 

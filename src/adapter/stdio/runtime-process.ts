@@ -3,7 +3,7 @@
 // broken protocol) turned into one reason that every pending and later call reports. A
 // process that broke the protocol is killed at once: nothing it says can be trusted.
 
-import { readFileSync } from 'node:fs';
+import { kitPackage } from '../../package-files.js';
 import { setTimeout as delay } from 'node:timers/promises';
 import { execa, type ResultPromise } from 'execa';
 import type { LaunchSpec } from './launch.js';
@@ -11,7 +11,7 @@ import { readLines } from './lines.js';
 import { RpcPeer, type ProtocolViolation, type Reply, type RequestHandler } from './peer.js';
 import { clip, compatibleVersion, MAX_LINE_CHARS, PROTOCOL_VERSION, type DescribeResult } from './protocol.js';
 
-const kit = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { name: string; version: string };
+const kit = kitPackage();
 
 /** How long a runtime may take to exit after its stdin closed before it is killed. */
 const EXIT_GRACE_MS = 1_000;

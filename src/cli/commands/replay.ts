@@ -2,8 +2,10 @@
 // file) against an adapter and print its result in full.
 
 import { traceLines } from '../../kit/call-trace.js';
-import { resolve } from 'node:path';
-import { FlowError, loadFlowFile } from '../../kit/flows/index.js';
+import { stat } from 'node:fs/promises';
+import { resolve, sep } from 'node:path';
+import { DEFAULT_FLOWS_DIR } from '../../kit/discover.js';
+import { FlowError, importUpstreamFlow, isUpstreamFixture, loadFlowFile } from '../../kit/flows/index.js';
 import { runChecks, DEFAULT_RUN_OPTIONS, type CheckRecord } from '../../kit/runner.js';
 import { choiceOption, stringOption, type Parsed } from '../args.js';
 import type { Command } from '../command.js';
@@ -36,6 +38,10 @@ function renderRecord(record: CheckRecord, seed: number): string {
   return lines.join('\n');
 }
 
+async function isDirectory(path: string): Promise<boolean> {
+  return stat(path).then((s) => s.isDirectory(), () => false);
+}
+
 async function execute(parsed: Parsed, output: Output): Promise<number> {
   const { values } = parsed;
   const file = parsed.positionals[0];
@@ -47,8 +53,13 @@ async function execute(parsed: Parsed, output: Output): Promise<number> {
   const catalogue = await loadCatalogueOrFail(paths.catalogue);
 
   let check;
+  const path = resolve(file);
   try {
-    check = await loadFlowFile(resolve(file));
+    // A folder: an upstream golden-flow fixture (input/, expected/, invariants.yaml), imported first.
+    if (await isDirectory(path)) {
+      if (!(await isUpstreamFixture(path))) throw usageError(`replay: ${file} is a folder: pass a flow file, or an upstream golden-flow fixture folder (one with input/)`);
+      check = await importUpstreamFlow(path);
+    } else check = await loadFlowFile(path);
   } catch (e) {
     if (e instanceof FlowError) throw usageError(`replay: ${e.problems.map((p) => `${p.file}${p.line !== undefined ? `:${p.line}` : ''}: ${p.message}`).join('\n')}`);
     throw e;
@@ -56,7 +67,9 @@ async function execute(parsed: Parsed, output: Output): Promise<number> {
   const flowCheck = { ...check, origin: check.origin ?? { file: resolve(file), kind: 'flow' as const } };
   const target = await loadTargetOrFail(stringOption(values['adapter']), timeouts.operationTimeoutMs, stringOption(values['vsl']));
   try {
-    const run = await runChecks(target, [flowCheck], catalogue, { ...DEFAULT_RUN_OPTIONS, ...timeouts, level: 'full', only: [flowCheck.id], seed, trace: values['trace'] === true });
+    // `run --only <id>` finds the flow only when it is one of the kit's own; else replay it from its file.
+    const kitFlow = flowCheck.origin.file.startsWith(resolve(DEFAULT_FLOWS_DIR) + sep);
+    const run = await runChecks(target, [flowCheck], catalogue, { ...DEFAULT_RUN_OPTIONS, ...timeouts, level: 'full', only: [flowCheck.id], seed, replayFlags: kitFlow ? [] : null, trace: values['trace'] === true });
     const record = run.records[0]!;
     output.out(format === 'json' ? JSON.stringify(record, null, 2) : renderRecord(record, seed));
     return EXIT_BY_OUTCOME[record.outcome];
@@ -68,8 +81,8 @@ async function execute(parsed: Parsed, output: Output): Promise<number> {
 
 export const replayCommand: Command = {
   name: 'replay',
-  summary: 'Run one golden-flow file (for example a counterexample from a report) against an adapter and print the full result.',
-  positionals: '<flow-file>',
+  summary: 'Run one golden-flow file (for example a counterexample from a report), or one upstream golden-flow fixture folder, against an adapter and print the full result.',
+  positionals: '<flow-file|fixture-dir>',
   maxPositionals: 1,
   flags: {
     adapter: ADAPTER_FLAG,

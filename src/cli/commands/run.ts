@@ -20,7 +20,8 @@ import type { Output } from '../output.js';
 import { onInterrupt, SIGNAL_EXIT } from '../interrupt.js';
 import { FORMATS, progressLine, renderRun } from '../run-console.js';
 import { watchRuns } from '../watch.js';
-import { certificationInput, disposeTarget, kitPaths, loadCatalogueOrFail, loadChecksOrFail, loadTargetOrFail, VSL_FLAG } from '../setup.js';
+import { CI_FLAGS, publishReport, readSelectionExtras, replayFlagsOf, upstreamChecksOrFail } from '../run-extras.js';
+import { certificationInput, checkTargetSpecOrFail, disposeTarget, kitPaths, loadCatalogueOrFail, loadChecksOrFail, loadTargetOrFail, VSL_FLAG } from '../setup.js';
 
 const LEVELS: readonly ConformanceLevel[] = ['core', 'full'];
 const MAX_SEED = 2 ** 32 - 1;
@@ -58,9 +59,13 @@ function optionalCases(values: Parsed['values']): { propertyCases?: number } {
 }
 
 function readRunOptions(values: Parsed['values']): RunOptions & { runs: number } {
+  const { exclude, shard } = readSelectionExtras(values);
   return {
     level: choiceOption('level', stringOption(values['level']), LEVELS) ?? 'full',
     only: listOption(values['only']),
+    ...(exclude.length > 0 ? { exclude } : {}),
+    ...(shard ? { shard } : {}),
+    replayFlags: replayFlagsOf(values),
     seed: readSeed(values),
     ...readTimeouts(values),
     concurrency: intOption('concurrency', stringOption(values['concurrency']), 1, 64) ?? DEFAULT_RUN_OPTIONS.concurrency,
@@ -96,13 +101,16 @@ async function execute(parsed: Parsed, output: Output): Promise<number> {
   if (values['watch'] === true) return watchRuns(parsed, output);
   const reportDir = resolve(stringOption(values['report-dir']) ?? 'reports');
   const spec = stringOption(values['adapter']);
+  checkTargetSpecOrFail(spec, stringOption(values['vsl']));
 
   const paths = kitPaths({ catalogue: stringOption(values['catalogue']), suites: stringOption(values['suites']), flows: stringOption(values['flows']), addFlows: listOption(values['add-flows']).map((d) => resolve(d)) });
   const catalogue = await loadCatalogueOrFail(paths.catalogue);
-  const checks = await loadChecksOrFail(catalogue, paths);
-  const certification = await certificationInput(paths, options.only);
-  const { unmatched, checks: selected } = selectChecks(checks, catalogue, options);
+  const upstream = await upstreamChecksOrFail(values, reportDir, output);
+  const checks = await loadChecksOrFail(catalogue, paths, upstream.checks);
+  const { unmatched, unmatchedExclude, checks: selected } = selectChecks(checks, catalogue, options);
+  const certification = await certificationInput(paths, { only: options.only, exclude: options.exclude ?? [], shard: options.shard, upstream: listOption(values['upstream']) });
   if (unmatched.length > 0) throw usageError(`--only ${unmatched.join(',')} matches no area, requirement or check at level ${options.level} (see mplp-conformance list)`);
+  if (unmatchedExclude && unmatchedExclude.length > 0) throw usageError(`--exclude ${unmatchedExclude.join(',')} matches no area, requirement or check of this run at level ${options.level} (see mplp-conformance list)`);
   let baseline = await baselineOrFail(values, catalogue, checks);
   // From here on a child process may exist: SIGINT/SIGTERM interrupt the run instead of killing
   // the kit, so the report so far is written and the adapter disposed (src/cli/interrupt.ts).
@@ -130,9 +138,11 @@ async function execute(parsed: Parsed, output: Output): Promise<number> {
           Object.assign(report, { baseline: settled.judgement });
           baseline = settled.baseline;
         }
+        if (upstream.summary.length > 0) Object.assign(report, { upstream: upstream.summary });
         const written = await writeReport(report, reportDir).catch((e: unknown) => {
           throw usageError(`cannot write the report under ${reportDir}: ${describeThrown(e)}`);
         });
+        await publishReport(written, reportDir, stringOption(values['report-file']));
         for (const problem of written.schemaProblems) output.err(`warning: report.json does not match schemas/report.schema.json: ${problem}`);
         output.out(renderRun(format, report, written));
         const aside = (text: string, onStdout: boolean) => (onStdout ? output.out(text) : output.err(text));
@@ -191,7 +201,7 @@ export const runCommand: Command = {
     concurrency: { type: 'string', value: '<n>', description: 'Checks run in parallel (default 1).' },
     'max-concurrency': { type: 'string', value: '<n>', description: 'MAP parallelism limit given to sessions (default 4).' },
     'report-dir': { type: 'string', value: '<dir>', description: 'Where reports are written (default reports/).' },
-    format: { type: 'string', value: '<pretty|json|quiet>', description: 'Console output: pretty summary, the report as JSON, or one line (default pretty).' },
+    format: { type: 'string', value: '<pretty|json|quiet|tap>', description: 'Console output: pretty summary, the report as JSON, one line, or TAP version 14 (default pretty).' },
     bail: { type: 'boolean', description: 'Stop starting checks after the first fail or error.' },
     baseline: { type: 'string', value: '<file>', description: 'CI baseline of accepted failures (docs/ci.md): changes the exit code only, never the conformance verdict.' },
     'allow-stale': { type: 'boolean', description: 'With --baseline: entries whose failure now passes are reported, not exit 2.' },
@@ -199,6 +209,7 @@ export const runCommand: Command = {
     watch: { type: 'boolean', description: 'Re-run when the adapter\'s files change (first the checks that did not pass, then the rest); Ctrl-C to stop.' },
     trace: { type: 'boolean', description: 'Record every adapter call of every check (arguments, result or error, duration; the JSON-RPC lines of a stdio runtime) in report.json and the HTML report; the console shows them under each failure.' },
     'add-flows': { type: 'string', multiple: true, value: '<dir>', description: 'Also run your own golden flows from this folder (besides the shipped ones); makes the run a development run.' },
+    ...CI_FLAGS,
     ...KIT_FLAGS,
   },
   notes: [

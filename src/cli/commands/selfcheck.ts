@@ -3,7 +3,8 @@
 // checkout's test/mutants/ corpus (each must fail on its declared requirements).
 
 import { existsSync } from 'node:fs';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
+import { FROM_SOURCES, packagePath } from '../../package-files.js';
 import { referenceAdapter } from '../../adapters/reference.js';
 import { DEFAULT_RUN_OPTIONS } from '../../kit/runner.js';
 import { renderSelfcheck, selfcheck, type MutantSpec, type VariantSpec } from '../../kit/selfcheck.js';
@@ -14,8 +15,8 @@ import type { Output } from '../output.js';
 import { kitPaths, loadCatalogueOrFail, loadChecksOrFail } from '../setup.js';
 import { KIT_FLAGS, readSeed, readTimeouts, TIMEOUT_FLAG } from './run.js';
 
-const CORPUS = fileURLToPath(new URL('../../../test/mutants/faults.ts', import.meta.url));
-const VARIANTS = fileURLToPath(new URL('../../../test/variants/variants.ts', import.meta.url));
+const CORPUS = packagePath('test', 'mutants', 'faults.ts');
+const VARIANTS = packagePath('test', 'variants', 'variants.ts');
 const FORMATS = ['pretty', 'json'] as const;
 
 interface Corpus {
@@ -33,6 +34,8 @@ async function loadCorpus(): Promise<Corpus> {
   if (!existsSync(CORPUS)) {
     throw usageError(`selfcheck needs a source checkout of mplp-conformance: the mutant corpus ${CORPUS} is not shipped in the package`);
   }
+  // The mutants inject faults through the reference runtime's sources, which only the source build loads.
+  if (!FROM_SOURCES) throw usageError('selfcheck runs from the sources of a checkout: node bin/mplp-conformance.js selfcheck (the compiled kit cannot load the TypeScript mutant corpus)');
   return (await import(pathToFileURL(CORPUS).href)) as Corpus;
 }
 

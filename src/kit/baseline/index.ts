@@ -1,7 +1,7 @@
 // The CI baseline as a run uses it: open (strictly validated against this kit's catalogue
 // and checks), judge each report, and with --update-baseline rewrite the file to match.
 
-import { readFileSync } from 'node:fs';
+import { kitPackage } from '../../package-files.js';
 import type { Catalogue } from '../catalogue.js';
 import type { Check } from '../check.js';
 import type { Report } from '../report/build.js';
@@ -14,7 +14,7 @@ export { judgeBaseline, type BaselineJudgement, type CiVerdict } from './judge.j
 export { renderBaseline, TODO_REASON, updateBaseline } from './update.js';
 export { renderJudgement } from './render.js';
 
-const KIT_VERSION = (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+const KIT_VERSION = kitPackage().version;
 
 export interface BaselineSettings {
   allowStale: boolean;

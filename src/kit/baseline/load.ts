@@ -65,26 +65,58 @@ export function parseBaseline(file: string, text: string, context: BaselineConte
   const read = parseYamlSource(file, text);
   if (!read.ok) throw new BaselineError([duplicateKeyWording(read.problem, text)]);
   const { source } = read;
+  // Every problem in one pass: schema problems, and the id and expiry problems of every entry
+  // the schema did not already reject as a whole, sorted by line.
   const shape = validateWithSchemaFile('baseline.schema.json', source.value);
-  if (!shape.ok) throw new BaselineError(shape.errors.map((e) => at(source, e.pointer, `${e.pointer || '(document)'}: ${e.message}`)));
-
-  const raw = (source.value as { entries: Record<string, Omit<BaselineEntry, 'id' | 'kind' | 'line'>> }).entries;
-  const problems: FlowProblem[] = [];
+  const problems: FlowProblem[] = shape.ok ? [] : shape.errors.map((e) => at(source, e.pointer, `${e.pointer || '(document)'}: ${e.message}`));
+  const rawEntries = (source.value as { entries?: unknown } | null)?.entries;
+  const raw = rawEntries !== null && typeof rawEntries === 'object' && !Array.isArray(rawEntries) ? (rawEntries as Record<string, Partial<Omit<BaselineEntry, 'id' | 'kind' | 'line'>>>) : {};
   const entries: BaselineEntry[] = [];
+  const known = [...context.requirementIds, ...context.checkIds];
   for (const [id, body] of Object.entries(raw)) {
     const pointer = `/entries/${id.replace(/~/g, '~0').replace(/\//g, '~1')}`;
     const line = source.lineOf(pointer);
     const kind = REQUIREMENT_ID.test(id) ? 'requirement' : 'check';
-    if (kind === 'requirement' && !context.requirementIds.has(id)) problems.push(at(source, pointer, `unknown requirement id ${id}: the requirement catalogue does not define it`));
-    if (kind === 'check' && !context.checkIds.has(id)) problems.push(at(source, pointer, `unknown id ${id}: neither a requirement id (L3-AREA-nnn) nor a check of this kit (see mplp-conformance list)`));
-    if (body.expires !== undefined) {
+    const hint = didYouMean(id, known);
+    if (kind === 'requirement' && !context.requirementIds.has(id)) problems.push(at(source, pointer, `unknown requirement id ${id}: the requirement catalogue does not define it${hint}`));
+    if (kind === 'check' && !context.checkIds.has(id)) problems.push(at(source, pointer, `unknown id ${id}: neither a requirement id (L3-AREA-nnn) nor a check of this kit (see mplp-conformance list)${hint}`));
+    if (body !== null && typeof body === 'object' && typeof body.expires === 'string') {
       const expired = expiryProblem(body.expires, context);
       if (expired) problems.push(at(source, `${pointer}/expires`, `entry ${id} ${expired}`));
     }
-    entries.push({ id, kind, ...body, ...(line === undefined ? {} : { line }) });
+    entries.push({ id, kind, ...(body as Omit<BaselineEntry, 'id' | 'kind' | 'line'>), ...(line === undefined ? {} : { line }) });
   }
-  if (problems.length > 0) throw new BaselineError(problems);
+  if (problems.length > 0) throw new BaselineError([...problems].sort((a, b) => (a.line ?? 0) - (b.line ?? 0)));
   return { file, entries };
+}
+
+/** ` (did you mean X?)` for the closest known id within a few edits, else nothing. */
+export function didYouMean(id: string, known: readonly string[]): string {
+  let best: { id: string; d: number } | undefined;
+  const limit = Math.max(2, Math.floor(id.length / 4));
+  for (const k of known) {
+    const d = editDistance(id.toLowerCase(), k.toLowerCase(), limit);
+    if (d <= limit && (best === undefined || d < best.d)) best = { id: k, d };
+  }
+  return best ? ` (did you mean ${best.id}?)` : '';
+}
+
+/** Levenshtein distance, giving up (returning limit + 1) once every path is over `limit`. */
+function editDistance(a: string, b: string, limit: number): number {
+  if (Math.abs(a.length - b.length) > limit) return limit + 1;
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    let rowMin = i;
+    for (let j = 1; j <= b.length; j++) {
+      const v = Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+      row.push(v);
+      rowMin = Math.min(rowMin, v);
+    }
+    if (rowMin > limit) return limit + 1;
+    prev = row;
+  }
+  return prev[b.length]!;
 }
 
 function at(source: YamlSource, pointer: string, message: string): FlowProblem {

@@ -27,6 +27,7 @@ function chargeText(where: string, spec: FlowSpec): string {
   const c = chargedRequirements(where, spec);
   return c.matched ? `charged to ${c.requirements.join(', ')}` : `a prerequisite of this flow broke (a rule of ${c.about.join(', ') || 'no requirement'}); its requirements are blocked`;
 }
+import { gradeUpstream } from './upstream-grade.js';
 
 function failed(flow: LoadedFlow, failures: FlowFailure[], run: FlowRun, dag?: PlanDag): CheckResult {
   const byRequirement = chargeFailures(flow.spec, failures);
@@ -107,6 +108,6 @@ export function flowCheck(flow: LoadedFlow): Check {
     requirements: [...spec.requirements],
     ...(needs.length > 0 ? { needs } : {}),
     origin: { file: flow.file, kind: 'flow' },
-    run: (ctx) => runFlow(flow, ctx),
+    run: (ctx) => runFlow(flow, ctx, flow.upstream ? gradeUpstream(flow.upstream) : undefined),
   };
 }

@@ -6,10 +6,12 @@ import type { Collab, Context, Plan } from '../../mplp/types.js';
 import { FlowError, type FlowProblem } from './errors.js';
 import { expandFlow, filePlanStepNames, type ExpandedFlow, type FileObjects } from './expand.js';
 import { readFlowRelativeFile } from './files.js';
+import { compileInvariant, invariantList, type Invariant } from './invariants.js';
 import { checkFlowShape } from './schema.js';
 import { checkFlowSemantics } from './semantics.js';
 import { readYamlSource, type YamlSource } from './source.js';
 import type { FlowSpec } from './spec.js';
+import type { UpstreamGrading, UpstreamObject } from './upstream-grade.js';
 
 export interface LoadedFlow {
   /** Absolute path of the flow file (what a vendor replays). */
@@ -18,6 +20,8 @@ export interface LoadedFlow {
   expanded: ExpandedFlow;
   /** Line of the flow's `id:` key, for reports about the flow as a whole. */
   idLine?: number;
+  /** An imported upstream fixture's own grading (the flow's `upstream:` key), files read. */
+  upstream?: UpstreamGrading;
 }
 
 function problemsAt(source: YamlSource, found: { pointer: string; message: string }[]): FlowProblem[] {
@@ -61,6 +65,53 @@ async function readFiles(source: YamlSource, spec: FlowSpec): Promise<FileObject
   return files;
 }
 
+/** The files an imported upstream fixture is graded with; each problem keeps the flow's line. */
+async function readUpstream(source: YamlSource, spec: FlowSpec): Promise<UpstreamGrading | undefined> {
+  const up = spec.upstream;
+  if (up === undefined) return undefined;
+  const problems: { pointer: string; message: string }[] = [];
+  const grading: UpstreamGrading = { invariants: [], files: { expected: {} }, expected: {}, ...(up.source === undefined ? {} : { source: up.source }) };
+  if (up.invariants !== undefined) {
+    const read = await readFlowRelativeFile(source.file, up.invariants);
+    const list = read.ok ? invariantList(read.value) : undefined;
+    if (!read.ok) problems.push({ pointer: '/upstream/invariants', message: read.message });
+    else if (!list) problems.push({ pointer: '/upstream/invariants', message: `${up.invariants}: expected { invariants: [...] }` });
+    else {
+      grading.files.invariants = up.invariants;
+      list.forEach((item, i) => {
+        const inv = item as Partial<Invariant> | null;
+        if (!inv || typeof inv.id !== 'string' || typeof inv.scope !== 'string') {
+          problems.push({ pointer: '/upstream/invariants', message: `${up.invariants}: invariant ${i} needs string id and scope` });
+          return;
+        }
+        const c = compileInvariant(inv as Invariant);
+        if (c.ok) grading.invariants.push(c.compiled);
+        else problems.push({ pointer: '/upstream/invariants', message: `${up.invariants}: configuration error: ${c.message}` });
+      });
+    }
+  }
+  for (const [name, ref] of Object.entries(up.expected ?? {}) as [UpstreamObject, string][]) {
+    const read = await readFlowRelativeFile(source.file, ref);
+    if (!read.ok) problems.push({ pointer: `/upstream/expected/${name}`, message: read.message });
+    else {
+      grading.expected[name] = read.value as Record<string, unknown>;
+      grading.files.expected[name] = ref;
+    }
+  }
+  if (up.events !== undefined) {
+    const read = await readFlowRelativeFile(source.file, up.events);
+    const events = read.ok ? (read.value as { events?: unknown }).events : undefined;
+    if (!read.ok) problems.push({ pointer: '/upstream/events', message: read.message });
+    else if (!Array.isArray(events)) problems.push({ pointer: '/upstream/events', message: `${up.events}: expected { events: [...] }` });
+    else {
+      grading.expectedEvents = events;
+      grading.files.events = up.events;
+    }
+  }
+  if (problems.length > 0) fail(problemsAt(source, problems));
+  return grading;
+}
+
 /** Loads one flow file; throws FlowError (file, line, problem) when it is malformed. */
 export async function loadFlow(path: string): Promise<LoadedFlow> {
   const file = resolve(path);
@@ -74,6 +125,7 @@ export async function loadFlow(path: string): Promise<LoadedFlow> {
   const stepNames = files.plan ? filePlanStepNames(files.plan) : Object.keys(spec.plan?.steps ?? {});
   const semantic = checkFlowSemantics(spec, { steps: stepNames });
   if (semantic.length > 0) fail(problemsAt(source, semantic));
+  const upstream = await readUpstream(source, spec);
   const idLine = source.lineOf('/id');
-  return { file, spec, expanded: expandFlow(spec, files), ...(idLine !== undefined ? { idLine } : {}) };
+  return { file, spec, expanded: expandFlow(spec, files), ...(idLine !== undefined ? { idLine } : {}), ...(upstream ? { upstream } : {}) };
 }

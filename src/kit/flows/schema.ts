@@ -2,10 +2,12 @@
 // into one readable sentence each and keep their JSON pointer so the caller can find the line.
 
 import { readFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import { packagePath } from '../../package-files.js';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { pointerSegments } from './source.js';
 
-export const FLOW_SCHEMA_URL = new URL('../../../schemas/golden-flow.schema.json', import.meta.url);
+export const FLOW_SCHEMA_URL = pathToFileURL(packagePath('schemas', 'golden-flow.schema.json'));
 
 export interface ShapeProblem {
   pointer: string;

@@ -161,6 +161,14 @@ export interface ExpectationSpec {
   compensations?: string[];
 }
 
+/** Grading of an imported upstream fixture: flow-relative JSON files (docs/golden-flows.md#upstream-fixtures). */
+export interface UpstreamSpec {
+  source?: string;
+  invariants?: string;
+  expected?: Partial<Record<'context' | 'plan' | 'confirm' | 'trace' | 'collab', string>>;
+  events?: string;
+}
+
 export interface FlowSpec {
   id: string;
   title: string;
@@ -176,6 +184,7 @@ export interface FlowSpec {
   actions?: Record<string, ActionSpec>;
   operations: OperationSpec[];
   expect?: ExpectationSpec;
+  upstream?: UpstreamSpec;
 }
 
 /** The operation name of one list item (the schema guarantees exactly one key). */

@@ -1,17 +1,18 @@
 // Assembles report.json (shape: schemas/report.schema.json) from one run.
 
 import { createHash, randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { arch, cpus, platform } from 'node:os';
+import { kitPackage } from '../../package-files.js';
 import { CONTRACT_VERSION, type AdapterDescription } from '../../adapter/contract.js';
 import type { Catalogue } from '../catalogue.js';
 import { OUTCOMES, type Outcome } from '../check.js';
 import type { CheckRecord, RunOptions, RunResult } from '../runner.js';
 import { certificationOf, type Certification, type CertificationInput } from '../certification.js';
+import type { ShardInfo } from '../shard.js';
 import { verdictHash } from './hash.js';
 import { levelsFor, levelVerdict, REQUIREMENT_VERDICTS, requirementVerdicts, type LevelVerdict, type RequirementVerdict, type RequirementVerdictValue } from './verdicts.js';
 
-const KIT = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { name: string; version: string };
+const KIT = kitPackage();
 
 export const REPORT_VERSION = 1;
 export const SPEC = { protocol: 'MPLP', version: '1.0.0', layer: 'L3' } as const;
@@ -33,6 +34,8 @@ export interface Report {
     bail: boolean;
     /** Generated cases per property check (--cases); null: each property's own default. */
     property_cases?: number | null;
+    /** --exclude filters, when given. */
+    exclude?: string[];
   };
   environment: { node: string; platform: string; arch: string; cpus: number };
   /** duration_ms: the checks' run; wall_ms: the whole run (start-up, loading, checks, report);
@@ -53,6 +56,8 @@ export interface Report {
   /** Set when the run was interrupted (Ctrl-C, SIGTERM, an aborted signal): the checks that did
    *  not finish ended `blocked`, no level is `conformant`, and the verdict is not valid. */
   incomplete?: ReportIncomplete | null;
+  /** A shard of a sharded run (`--shard i/n`): its verdict is partial; `merge` joins the shards. */
+  shard?: ShardInfo;
   verdict_hash: string;
 }
 
@@ -130,6 +135,7 @@ export function buildReport(input: ReportInput): Report {
       max_concurrency: options.maxConcurrency,
       bail: options.bail,
       property_cases: options.propertyCases ?? null,
+      ...(options.exclude && options.exclude.length > 0 ? { exclude: [...options.exclude] } : {}),
     },
     environment: { node: process.version, platform: platform(), arch: arch(), cpus: cpus().length },
     timing: {
@@ -151,6 +157,7 @@ export function buildReport(input: ReportInput): Report {
     bailed_after: run.bailedAfter ?? null,
     incomplete,
     ...(certification ? { certification } : {}),
+    ...(run.selection.shard ? { shard: run.selection.shard } : {}),
     // An incomplete run never shares its hash with a complete one, whatever its outcomes.
     verdict_hash: verdictHash(run.records, requirements, incomplete !== null, certification),
   };
