@@ -39,6 +39,7 @@ const CASES: [file: string, problem: RegExp][] = [
   ['bad-selector.yaml', /names step "b", which the plan does not define/],
   ['await-run-alone.yaml', /await_run without an earlier background run/],
   ['missing-operations.yaml', /missing required key "operations"/],
+  ['profiles-with-run-profile.yaml', /a flow with profiles runs every run under each of them \(sa, map\); remove run\.profile/],
 ];
 
 describe('malformed flow files', () => {

@@ -159,6 +159,36 @@ describe('runtimes that break a rule are caught', () => {
     expect(result.message).toMatch(/operations\[7\]\.await_run: run outcome paused = false, expected true/);
   });
 
+  it('a runtime that ignores pause under MAP only fails pause-resume in its MAP run', async () => {
+    const mapDeaf = mutant((s) => {
+      let profile: string | undefined;
+      return {
+        run: (planId, opts) => ((profile = opts?.profile), s.run(planId, opts)),
+        pause: async (planId) => (profile === 'map' ? { ok: true } : s.pause!(planId)),
+      };
+    });
+    const result = await goldenResult('flow.pause-resume', mapDeaf);
+    expect(result.outcome).toBe('fail');
+    expect(result.message).toMatch(/^MAP run: flow pause-resume: /);
+    expect(result.evidence).toMatchObject({ profile: 'map', profiles_run: ['sa', 'map'] });
+  });
+
+  it('a flow with profiles runs only the profiles the adapter claims, and skips when it claims none of them', async () => {
+    const claiming = (profiles: ('sa' | 'map')[]): Adapter => ({
+      describe: async () => {
+        const d = await referenceAdapter.describe();
+        return { ...d, capabilities: { ...d.capabilities, profiles } };
+      },
+      createSession: (env) => referenceAdapter.createSession(env),
+    });
+    const saOnly = await goldenResult('flow.pause-resume', claiming(['sa']));
+    expect(saOnly.outcome).toBe('pass');
+    expect(saOnly.message).toMatch(/\(under SA\)$/);
+    const none = await goldenResult('flow.pause-resume', claiming([]));
+    expect(none.outcome).toBe('skipped');
+    expect(none.message).toMatch(/runs under SA or MAP; the adapter claims none of them/);
+  });
+
   it('a runtime that drops trace segments fails trace-append-only', async () => {
     let reads = 0;
     const forgetful = mutant((s) => ({

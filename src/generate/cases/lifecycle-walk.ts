@@ -18,8 +18,14 @@ import type { PropertyCases } from './cases.js';
 
 const STEP_TERMINAL: ReadonlySet<string> = new Set(LIFECYCLE_TABLES.step.terminal);
 
-/** The walked plan: s1 depends on s0, s2 is independent. */
-export const WALK_PLAN: Dag = { deps: [[], [0], []] };
+/** The walked plans: a rule must hold whatever the plan's shape, so the walk picks one of
+ *  one step, a chain, a chain beside an independent step, and a diamond. */
+export const WALK_PLANS: readonly Dag[] = [
+  { deps: [[]] },
+  { deps: [[], [0]] },
+  { deps: [[], [0], []] },
+  { deps: [[], [0], [0], [1, 2]] },
+];
 
 export interface WalkStart {
   /** `in_progress`: registered approved, then moved to in_progress by hand as the walk's first move. */
@@ -29,6 +35,7 @@ export interface WalkStart {
 
 export interface Walk {
   start: WalkStart;
+  plan: Dag;
   commands: Iterable<fc.Command<WalkModel, WalkScript>>;
 }
 
@@ -121,9 +128,9 @@ export interface WalkOptions {
   maxCommands?: number;
 }
 
-function commandArbitraries(env: CaseEnv, options: WalkOptions): fc.Arbitrary<fc.Command<WalkModel, WalkScript>>[] {
+function commandArbitraries(env: CaseEnv, options: WalkOptions, plan: Dag): fc.Arbitrary<fc.Command<WalkModel, WalkScript>>[] {
   const command = (op: WalkOp) => new WalkCommand(op);
-  const steps = WALK_PLAN.deps.map((_, i) => i);
+  const steps = plan.deps.map((_, i) => i);
   const stepChange = fc.tuple(fc.constantFrom(...steps), fc.constantFrom(...LIFECYCLE_TABLES.step.statuses)).map(([i, to]) => command({ op: 'transition', target: i, to }));
   const decision = fc.constantFrom<Decision>('approved', 'rejected', 'cancelled').map((status) => command({ op: 'decide', status }));
   // Without approval there are no Confirms to decide and no submission to wait on.
@@ -153,7 +160,7 @@ function registeredStatus(start: WalkStart): 'draft' | 'approved' {
 
 /** Runs the commands through the model and writes the walk down as a flow body. */
 export function walkScript(walk: Walk): { operations: OperationSpec[]; end: WalkState } {
-  const model: WalkModel = { state: initialState(WALK_PLAN.deps, registeredStatus(walk.start), walk.start.context) };
+  const model: WalkModel = { state: initialState(walk.plan.deps, registeredStatus(walk.start), walk.start.context) };
   const script: WalkScript = { operations: [{ load: {} }] };
   // Most step rows need a plan in_progress: some walks start there (through a graded move).
   if (walk.start.plan === 'in_progress') new WalkCommand({ op: 'transition', target: 'plan', to: 'in_progress' }).run(model, script);
@@ -166,17 +173,20 @@ export function lifecycleWalkCases(options: WalkOptions): PropertyCases<Walk> {
     property: 'every operation the L2 model accepts is accepted and leads to the model\'s state; every one it forbids is rejected and changes nothing',
     unavailable: (env) => (options.pauseResume && !env.pauseResume ? 'the adapter does not claim pauseResume' : undefined),
     arbitrary: (env) =>
-      fc.record({
-        start: fc.record({ plan: fc.constantFrom<WalkStart['plan']>('draft', 'approved', 'in_progress'), context: fc.constantFrom<WalkStart['context']>('active', 'active', 'draft', 'suspended') }),
-        commands: fc.commands(commandArbitraries(env, options), { maxCommands: options.maxCommands ?? 24, size: 'large' }),
-      }),
+      fc.constantFrom(...WALK_PLANS).chain((plan) =>
+        fc.record({
+          start: fc.record({ plan: fc.constantFrom<WalkStart['plan']>('draft', 'approved', 'in_progress'), context: fc.constantFrom<WalkStart['context']>('active', 'active', 'draft', 'suspended') }),
+          plan: fc.constant(plan),
+          commands: fc.commands(commandArbitraries(env, options, plan), { maxCommands: options.maxCommands ?? 24, size: 'large' }),
+        }),
+      ),
     toCase: (walk, _env, owner) => {
       const { operations, end } = walkScript(walk);
       const start = walk.start;
       return finishCase(owner, {
-        description: `L2 model walk from plan ${start.plan}, context ${start.context}`,
+        description: `L2 model walk of a ${walk.plan.deps.length}-step plan from plan ${start.plan}, context ${start.context}`,
         context: { status: start.context },
-        plan: { ...(registeredStatus(start) === 'approved' ? { status: 'approved' } : {}), steps: dagSteps(WALK_PLAN) },
+        plan: { ...(registeredStatus(start) === 'approved' ? { status: 'approved' } : {}), steps: dagSteps(walk.plan) },
         operations,
         expect: { final: stateExpectation(end) },
       });

@@ -99,6 +99,40 @@ export function impliedNeeds(spec: FlowSpec): Need[] {
   return decides ? ['approval'] : [];
 }
 
+/** The flow as it runs under one profile of its `profiles`: every run takes that profile. */
+function underProfile(flow: LoadedFlow, profile: 'sa' | 'map'): LoadedFlow {
+  const operations = flow.spec.operations.map((op) => (op.run !== undefined ? { ...op, run: { ...(op.run ?? {}), profile } } : op));
+  return { ...flow, spec: { ...flow.spec, operations } };
+}
+
+const PROFILE_NAMES = { sa: 'SA', map: 'MAP' } as const;
+/** Which leg's result speaks for the flow: a failure first, then what kept a leg from grading. */
+const LEG_ORDER: readonly Outcome[] = ['fail', 'error', 'blocked', 'inconclusive', 'pass', 'skipped'];
+
+/**
+ * A flow with `profiles` runs once per listed profile the adapter claims, each in its own
+ * session. A requirement's outcome is its worst over the legs; the result shown is the worst
+ * leg's, its message naming the profile.
+ */
+async function runUnderProfiles(flow: LoadedFlow, profiles: readonly ('sa' | 'map')[], ctx: CheckContext, extra?: ExtraGrading): Promise<CheckResult> {
+  const claimed = profiles.filter((p) => ctx.adapter.capabilities.profiles.includes(p));
+  if (claimed.length === 0) {
+    return { outcome: 'skipped', message: `flow ${flow.spec.id} runs under ${profiles.map((p) => PROFILE_NAMES[p]).join(' or ')}; the adapter claims none of them` };
+  }
+  const legs: { profile: 'sa' | 'map'; result: CheckResult }[] = [];
+  for (const profile of claimed) legs.push({ profile, result: await runFlow(underProfile(flow, profile), ctx, extra) });
+  const rank = (o: Outcome) => LEG_ORDER.indexOf(o);
+  const worst = [...legs].sort((a, b) => rank(a.result.outcome) - rank(b.result.outcome))[0]!;
+  const byRequirement: Record<string, Outcome> = {};
+  for (const id of flow.spec.requirements) {
+    const outcomes = legs.map((l) => l.result.byRequirement?.[id] ?? l.result.outcome);
+    byRequirement[id] = [...outcomes].sort((a, b) => rank(a) - rank(b))[0]!;
+  }
+  const names = claimed.map((p) => PROFILE_NAMES[p]).join(' and ');
+  const message = worst.result.outcome === 'pass' ? `${worst.result.message} (under ${names})` : `${PROFILE_NAMES[worst.profile]} run: ${worst.result.message}`;
+  return { ...worst.result, message, byRequirement, evidence: { ...worst.result.evidence, profile: worst.profile, profiles_run: claimed } };
+}
+
 export function flowCheck(flow: LoadedFlow): Check {
   const { spec } = flow;
   const needs = [...new Set([...(spec.needs ?? []), ...impliedNeeds(spec)])];
@@ -108,6 +142,9 @@ export function flowCheck(flow: LoadedFlow): Check {
     requirements: [...spec.requirements],
     ...(needs.length > 0 ? { needs } : {}),
     origin: { file: flow.file, kind: 'flow' },
-    run: (ctx) => runFlow(flow, ctx, flow.upstream ? gradeUpstream(flow.upstream) : undefined),
+    run: (ctx) => {
+      const extra = flow.upstream ? gradeUpstream(flow.upstream) : undefined;
+      return spec.profiles ? runUnderProfiles(flow, spec.profiles, ctx, extra) : runFlow(flow, ctx, extra);
+    },
   };
 }

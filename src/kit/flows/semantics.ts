@@ -123,9 +123,15 @@ class Checker {
     if (this.flow.min_concurrency !== undefined && this.flow.max_concurrency !== undefined && this.flow.min_concurrency > this.flow.max_concurrency) {
       this.add('/max_concurrency', `max_concurrency ${this.flow.max_concurrency} is below min_concurrency ${this.flow.min_concurrency}: the flow could never run`);
     }
+    const matrix = this.flow.profiles;
+    if (matrix) {
+      const named = (this.flow.needs ?? []).find((n) => n.startsWith('profile:'));
+      if (named) this.add('/needs', `need ${named} contradicts profiles: the flow runs under each listed profile the adapter claims`);
+    }
     this.flow.operations.forEach((op, i) => {
       const at = `/operations/${i}`;
       const name = operationName(op);
+      if (matrix && name === 'run' && op.run?.profile !== undefined) this.add(`${at}/run/profile`, `a flow with profiles runs every run under each of them (${matrix.join(', ')}); remove run.profile`);
       if (PLAN_OPERATIONS.has(name) && !this.flow.plan) this.add(`${at}/${name}`, `operation ${name} needs a plan, but the flow defines none`);
       switch (name) {
         case 'transition': {

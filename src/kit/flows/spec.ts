@@ -175,6 +175,9 @@ export interface FlowSpec {
   description?: string;
   requirements: string[];
   needs?: Need[];
+  /** Run the whole flow once per listed profile the adapter claims; its `run` operations take
+   *  that profile. For behaviour a rule demands of SA and MAP alike. */
+  profiles?: ('sa' | 'map')[];
   min_concurrency?: number;
   max_concurrency?: number;
   context?: ContextSpec;
