@@ -41,6 +41,8 @@ const WRONG_CASES: [file: string, message: RegExp, expected: unknown, seen: unkn
   ['wrong-final.yaml', /expect\.final\.plan: plan is completed, expected failed \(and 1 more\)/, 'failed', 'completed'],
   ['wrong-order.yaml', /"b\.in_progress < a\.completed" broken: a\.completed at position \d+ comes before b\.in_progress/, 'b.in_progress < a.completed', expect.stringMatching(/^a\.completed \(#\d+\) before b\.in_progress/)],
   ['wrong-transitions.yaml', /pipeline_stage changes of plan differ/, ['draft -> proposed', 'proposed -> in_progress', 'in_progress -> completed'], ['draft -> proposed', 'proposed -> approved', 'approved -> in_progress', 'in_progress -> completed']],
+  ['wrong-open-chain.yaml', /expect\.transitions\.plan: pipeline_stage changes of plan differ/, ['draft -> proposed', 'then only changes into cancelled'], ['draft -> proposed', 'proposed -> approved', 'approved -> in_progress', 'in_progress -> completed']],
+  ['wrong-graph-final.yaml', /expect\.graph_final\.plan: graph\(\) gives plan completed, expected approved/, 'approved', 'completed'],
   ['wrong-rejection.yaml', /operations\[1\]\.transition: the runtime accepted an operation that must be rejected/, { ok: false }, { ok: true }],
   ['wrong-overlap.yaml', /most step actions running at once: saw 1, expected 2 \(and 1 more\)/, '2', 1],
   ['wrong-between.yaml', /2 event\(s\) matching \*\.in_progress between plan\.approved and plan\.completed/, 0, 2],

@@ -30,6 +30,7 @@ import {
   MUTATION_KINDS,
   mutationSites,
   predict,
+  oracleExpectation,
   registrable,
   runScenarioArbitrary,
   schemaFuzzCases,
@@ -53,7 +54,8 @@ import type { Context, Plan } from '../src/mplp/types.js';
 import { validate } from '../src/mplp/validate.js';
 
 const ENV: CaseEnv = { maxConcurrency: 4, profiles: ['sa', 'map'], pauseResume: true, approval: true };
-const OWNER = { checkId: 'properties.test', title: 'generator test', requirements: ['L3-ORCH-001'] };
+// The requirements blocks of generated cases may name (failure propagation charges its fail-fast part to L3-ORCH-003).
+const OWNER = { checkId: 'properties.test', title: 'generator test', requirements: ['L3-ORCH-001', 'L3-ORCH-003'] };
 const SEED = 20261124;
 
 const isDag = (d: Dag) => d.deps.every((deps, i) => deps.every((x) => Number.isInteger(x) && x >= 0 && x < i) && new Set(deps).size === deps.length);
@@ -224,6 +226,44 @@ describe('the L2 model', () => {
     expect(again.verdict === 'accept' && again.next.confirms.at(-1)?.status).toBe('pending');
   });
 
+  it('as an oracle: a successful run predicts every stage change, the AEL calls and the dependency order', () => {
+    const run = predict(initialState([[], [0]], 'approved', 'active'), { op: 'run', profile: 'map' });
+    expect(run.verdict).toBe('accept');
+    if (run.verdict !== 'accept') return;
+    expect(run.next.planChanges).toEqual(['approved -> in_progress', 'in_progress -> completed']);
+    expect(run.next.stepChanges).toEqual([{ changes: ['pending -> in_progress', 'in_progress -> completed'] }, { changes: ['pending -> in_progress', 'in_progress -> completed'] }]);
+    expect(run.next.called).toEqual([0, 1]);
+    expect(run.next.ordered).toEqual([[0, 1]]);
+    const e = oracleExpectation(run.next);
+    expect(e.events).toEqual({ pipeline_stage: 6 });
+    expect(e.order).toEqual(['s0.completed < s1.in_progress']);
+  });
+
+  it('as an oracle: a failing action fails its step and the plan, nothing below it runs, and what else ran is left open', () => {
+    // s0 fails; s1 is below it; s2 is independent and s3 below s2: whether they ran is open.
+    const state = initialState([[], [0], [], [2]], 'approved', 'active', [0]);
+    const run = predict(state, { op: 'run', profile: 'sa' });
+    expect(run.verdict).toBe('accept');
+    if (run.verdict !== 'accept') return;
+    expect(run.next.plan).toBe('failed');
+    expect(run.next.steps).toEqual(['failed', undefined, undefined, undefined]);
+    expect(run.next.notCalled).toEqual([1]);
+    expect(run.next.called).toEqual([0]);
+    const e = oracleExpectation(run.next);
+    expect(e.transitions).toEqual({
+      plan: ['approved -> in_progress', 'in_progress -> failed'],
+      s0: ['pending -> in_progress', 'in_progress -> failed'],
+      s1: ['* -> blocked|skipped'],
+      s2: ['* -> in_progress|completed|blocked|skipped'],
+      s3: ['* -> in_progress|completed|blocked|skipped'],
+    });
+    // Not every change is known: no total count.
+    expect(e.events).toBeUndefined();
+    // Two failing steps that can both be reached: which runs first is the runtime's choice.
+    const two = predict(initialState([[], []], 'approved', 'active', [0, 1]), { op: 'run', profile: 'map' });
+    expect(two.verdict === 'accept' && two.next.called).toEqual([]);
+  });
+
   it('every status of every table is a valid target of some generated command', () => {
     const walk = lifecycleWalkCases({ pauseResume: true });
     const statuses = new Set<string>();
@@ -282,6 +322,7 @@ describe('generated cases are golden flows', () => {
     ['status events', statusEventCases() as PropertyCases<unknown>],
     ['failure propagation', failurePropagationCases() as PropertyCases<unknown>],
     ['L2 walk', lifecycleWalkCases({ pauseResume: true }) as PropertyCases<unknown>],
+    ['L2 oracle walk', lifecycleWalkCases({ pauseResume: true, oracle: true }) as PropertyCases<unknown>],
     ['schema fuzz', schemaFuzzCases() as PropertyCases<unknown>],
   ];
 

@@ -20,7 +20,7 @@ export { finishCase, type GeneratedCase, type CaseEnv, type CaseOwner, type Case
 export type { PropertyCases } from './cases/cases.js';
 export { validPlanCases, defectivePlanCases } from './cases/registration.js';
 export { executionCases, statusEventCases, failurePropagationCases } from './cases/runs.js';
-export { lifecycleWalkCases, walkScript, WALK_PLANS, type Walk, type WalkStart, type WalkOptions } from './cases/lifecycle-walk.js';
+export { lifecycleWalkCases, oracleExpectation, walkScript, WALK_PLANS, type Walk, type WalkStart, type WalkOptions } from './cases/lifecycle-walk.js';
 export { schemaFuzzCases, registrable, type FuzzValue } from './cases/schema-fuzz.js';
 
 // Property checks, running cases, counterexamples, benchmark hooks

@@ -20,9 +20,29 @@ export interface ConfirmState {
   status: string | undefined;
 }
 
+/**
+ * What the oracle knows of one resource's pipeline_stage changes: `changes` exactly, then —
+ * when `then` is set, because the spec leaves the rest to the runtime — any further changes,
+ * each into one of the `then` statuses.
+ */
+export interface ChangeHistory {
+  changes: string[];
+  then?: readonly string[];
+}
+
 export interface WalkState {
   /** deps[i]: steps step i depends on. */
   deps: readonly (readonly number[])[];
+  /** Steps whose scripted action fails when a run executes it. */
+  failing: readonly number[];
+  /** The plan's pipeline_stage changes so far (known exactly while the walk grades). */
+  planChanges: string[];
+  stepChanges: ChangeHistory[];
+  /** Steps the AEL must have been called for, and steps it must never have been called for. */
+  called: number[];
+  notCalled: number[];
+  /** Dependency edges [dep, step] whose order the events must show (both ends surely ran). */
+  ordered: [number, number][];
   plan: string;
   /** Step statuses; undefined once the plan ended by a manual change (not graded further). */
   steps: (string | undefined)[];
@@ -125,7 +145,35 @@ function accept(next: WalkState, rule: string): Prediction {
 }
 
 function copy(s: WalkState): WalkState {
-  return { ...s, steps: [...s.steps], confirms: s.confirms.map((c) => ({ ...c })) };
+  return {
+    ...s,
+    steps: [...s.steps],
+    confirms: s.confirms.map((c) => ({ ...c })),
+    planChanges: [...s.planChanges],
+    stepChanges: s.stepChanges.map((h) => ({ ...h, changes: [...h.changes] })),
+    called: [...s.called],
+    notCalled: [...s.notCalled],
+    ordered: [...s.ordered],
+  };
+}
+
+/** Statuses a runtime may settle a step into that never ran and never will (plan ended or a dependency failed). */
+const SETTLED_UNRUN: readonly string[] = ['blocked', 'skipped', 'failed'];
+
+function movePlan(next: WalkState, to: string): void {
+  next.planChanges.push(`${next.plan} -> ${to}`);
+  next.plan = to;
+}
+
+function moveStep(next: WalkState, step: number, to: string): void {
+  next.stepChanges[step]!.changes.push(`${next.steps[step]} -> ${to}`);
+  next.steps[step] = to;
+}
+
+/** A step whose status the runtime may still change within `then`: no longer known exactly. */
+function loosen(next: WalkState, step: number, then: readonly string[]): void {
+  next.steps[step] = undefined;
+  next.stepChanges[step]!.then = then;
 }
 
 /** The Confirm a decision applies to: the latest one, if still pending. */
@@ -138,7 +186,7 @@ function predictPlan(s: WalkState, to: string): Prediction {
   if (t.verdict !== 'allowed') return t;
   if (PLAN_TERMINAL.has(to) && s.steps.some((x) => x === 'in_progress')) return ungraded('the plan would end with a step in_progress');
   const next = copy(s);
-  next.plan = to;
+  movePlan(next, to);
   if (to === 'proposed') {
     // Submission opens a pending Confirm (L3-APPR-002) unless one is still open or a rejected round may reopen (K).
     const latest = latestConfirm(s);
@@ -153,7 +201,7 @@ function predictPlan(s: WalkState, to: string): Prediction {
     if (latest?.status === 'pending') next.confirms[next.confirms.length - 1] = { status: undefined };
   }
   // Finished steps keep their status; open ones may be settled by the runtime as the plan ends.
-  if (PLAN_TERMINAL.has(to)) next.steps = next.steps.map((x) => (x !== undefined && STEP_TERMINAL.has(x) ? x : undefined));
+  if (PLAN_TERMINAL.has(to)) next.steps.forEach((x, i) => (x !== undefined && STEP_TERMINAL.has(x) ? undefined : loosen(next, i, SETTLED_UNRUN)));
   return accept(next, t.rule);
 }
 
@@ -168,7 +216,7 @@ function predictStep(s: WalkState, step: number, to: string): Prediction {
   if (t.verdict !== 'allowed') return t;
   if (s.plan !== 'in_progress') return ungraded(`a manual step change while the plan is ${s.plan}`);
   const next = copy(s);
-  next.steps[step] = to;
+  moveStep(next, step, to);
   if (to === 'failed') next.planMayEnd = 'failed';
   else if (next.steps.every((x) => x !== undefined && DONE.has(x))) next.planMayEnd = 'completed';
   return accept(next, t.rule);
@@ -189,15 +237,54 @@ function predictDecision(s: WalkState, status: Decision): Prediction {
   if (t.kind !== 'row' || t.row.class !== 'A') return t.kind === 'terminal' || (t.kind === 'row' && t.row.class === 'R') ? reject(`${t.row.rule} (L3-APPR-005)`) : ungraded('no decision pair');
   const next = copy(s);
   next.confirms[next.confirms.length - 1] = { status };
-  if (s.plan === 'proposed') next.plan = status === 'approved' ? 'approved' : 'draft';
+  if (s.plan === 'proposed') movePlan(next, status === 'approved' ? 'approved' : 'draft');
   return accept(next, t.row.rule);
+}
+
+/** Transitive dependencies of a step. */
+function ancestors(deps: WalkState['deps'], step: number): Set<number> {
+  const seen = new Set<number>();
+  const visit = (i: number) => deps[i]!.forEach((d) => (seen.has(d) ? undefined : (seen.add(d), visit(d))));
+  visit(step);
+  return seen;
 }
 
 function predictRun(s: WalkState): Prediction {
   if (s.plan !== 'approved') return ungraded(`run of a ${s.plan} plan (may wait, start or continue)`);
   if (s.context !== 'active') return reject(`run of a plan whose Context is ${s.context} (L3-LIFE-007)`);
   if (!s.steps.every((x) => x === 'pending')) return ungraded('run of a plan with steps already moved by hand');
-  return accept({ ...copy(s), plan: 'completed', steps: s.steps.map(() => 'completed') }, 'an approved plan whose actions succeed runs to completed (L3-ORCH-005)');
+  const next = copy(s);
+  movePlan(next, 'in_progress');
+  const failing = new Set(s.failing);
+  const all = s.steps.map((_, i) => i);
+  if (failing.size === 0) {
+    for (const i of all) {
+      moveStep(next, i, 'in_progress');
+      moveStep(next, i, 'completed');
+      next.called.push(i);
+      for (const d of s.deps[i]!) next.ordered.push([d, i]);
+    }
+    movePlan(next, 'completed');
+    return accept(next, 'an approved plan whose actions succeed runs to completed (L3-ORCH-005)');
+  }
+  // A failing action fails its step and the plan; no step below a failed one starts (L3-ORCH-001).
+  // Which other steps start before the runtime stops is its choice (fail-fast is a SHOULD).
+  const below = (i: number) => [...ancestors(s.deps, i)].some((a) => failing.has(a));
+  const frontier = all.filter((i) => failing.has(i) && !below(i));
+  for (const i of all) {
+    if (below(i)) {
+      loosen(next, i, ['blocked', 'skipped']);
+      next.notCalled.push(i);
+    } else if (frontier.length === 1 && frontier[0] === i) {
+      // The only failing step whose dependencies can all complete: it surely runs and fails.
+      moveStep(next, i, 'in_progress');
+      moveStep(next, i, 'failed');
+      next.called.push(i);
+      for (const d of s.deps[i]!) next.ordered.push([d, i]);
+    } else loosen(next, i, failing.has(i) ? ['in_progress', 'failed', 'blocked', 'skipped'] : ['in_progress', 'completed', 'blocked', 'skipped']);
+  }
+  movePlan(next, 'failed');
+  return accept(next, 'a run whose action fails ends the plan failed and starts no step below the failed one (L3-ORCH-001, L3-LIFE-009)');
 }
 
 function predictCancel(s: WalkState): Prediction {
@@ -225,6 +312,18 @@ export function predict(s: WalkState, op: WalkOp): Prediction {
   }
 }
 
-export function initialState(deps: readonly (readonly number[])[], plan: string, context: string): WalkState {
-  return { deps, plan, steps: deps.map(() => 'pending'), context, confirms: [] };
+export function initialState(deps: readonly (readonly number[])[], plan: string, context: string, failing: readonly number[] = []): WalkState {
+  return {
+    deps,
+    failing,
+    plan,
+    steps: deps.map(() => 'pending'),
+    context,
+    confirms: [],
+    planChanges: [],
+    stepChanges: deps.map(() => ({ changes: [] })),
+    called: [],
+    notCalled: [],
+    ordered: [],
+  };
 }

@@ -72,12 +72,15 @@ const specNodeType = (type: string) => `${type.charAt(0).toUpperCase()}${type.sl
 /** Holds a step's pipeline_stage in_progress event until the step's runtime_execution start went
  *  out (the reference emits them the other way round; nothing in the spec orders the two). */
 function executionEventFirst(): Patch {
-  return (rt) => {
+  return (raw) => {
+    const rt = seams(raw);
     const emit = rt.bus.emit.bind(rt.bus);
     const held = new Map<string, BusEvent>();
     rt.bus.emit = (e) => {
       const p = (e as { payload?: Record<string, unknown> }).payload ?? {};
-      if (isFamily(e, 'pipeline_stage') && p['resource_type'] === 'step' && p['to_status'] === 'in_progress') {
+      // Only a start the run makes is followed by its action's event; a manual start is not held.
+      const byRun = rt.runs.has((e as { pipeline_id?: string }).pipeline_id ?? '');
+      if (byRun && isFamily(e, 'pipeline_stage') && p['resource_type'] === 'step' && p['to_status'] === 'in_progress') {
         held.set(p['resource_id'] as string, e);
         return e;
       }

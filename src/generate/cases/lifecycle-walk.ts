@@ -13,10 +13,11 @@ import { LIFECYCLE_TABLES } from '../../mplp/transitions.js';
 import { finishCase, type CaseEnv } from '../case.js';
 import { stepName, type Dag } from '../dag.js';
 import { dagSteps, PROPERTY_WAIT_MS } from '../flow-parts.js';
-import { initialState, predict, type Decision, type Prediction, type WalkOp, type WalkState } from '../l2-model.js';
+import { initialState, predict, type ChangeHistory, type Decision, type Prediction, type WalkOp, type WalkState } from '../l2-model.js';
 import type { PropertyCases } from './cases.js';
 
 const STEP_TERMINAL: ReadonlySet<string> = new Set(LIFECYCLE_TABLES.step.terminal);
+const PLAN_TERMINAL: ReadonlySet<string> = new Set(LIFECYCLE_TABLES.plan.terminal);
 
 /** The walked plans: a rule must hold whatever the plan's shape, so the walk picks one of
  *  one step, a chain, a chain beside an independent step, and a diamond. */
@@ -36,11 +37,16 @@ export interface WalkStart {
 export interface Walk {
   start: WalkStart;
   plan: Dag;
+  /** Steps whose action fails when a run executes it (oracle walks only). */
+  failing: number[];
   commands: Iterable<fc.Command<WalkModel, WalkScript>>;
 }
 
 export interface WalkModel {
   state: WalkState;
+  /** Grade everything the oracle predicts after each operation, not only statuses. */
+  oracle: boolean;
+  profilesRun: Profile[];
 }
 
 /** The flow operations a walk writes down. */
@@ -76,7 +82,7 @@ function operationOf(op: WalkOp, p: Prediction): OperationSpec {
     case 'decide':
       return { confirm: { status: op.status, ...expect } };
     case 'run':
-      return { run: { profile: op.profile, timeout_ms: PROPERTY_WAIT_MS, ...(p.verdict === 'accept' ? { expect: { plan: 'completed' } } : expect) } };
+      return { run: { profile: op.profile, timeout_ms: PROPERTY_WAIT_MS, ...(p.verdict === 'accept' ? { expect: { plan: p.next.plan } } : expect) } };
     case 'cancel':
       return { cancel: expect };
     case 'pause':
@@ -101,6 +107,40 @@ export function stateExpectation(s: WalkState): NonNullable<ExpectationSpec['fin
   };
 }
 
+/** A resource's pipeline_stage changes as a `transitions` chain: exact, then `* -> a|b` if open. */
+function chainOf(h: ChangeHistory, more?: readonly string[]): string[] {
+  const then = [...new Set([...(h.then ?? []), ...(more ?? [])])];
+  return [...h.changes, ...(then.length > 0 ? [`* -> ${then.join('|')}`] : [])];
+}
+
+/**
+ * Everything the oracle predicts of the session at this point (issue 16): statuses read
+ * through get() and graph(), every plan and step pipeline_stage change (exactly, or within the
+ * latitude the spec leaves), the steps the AEL ran and never ran, the dependency order of the
+ * steps that ran, and the total pipeline_stage count when every change is known.
+ */
+export function oracleExpectation(s: WalkState): ExpectationSpec {
+  const final = stateExpectation(s);
+  const { trace: _t, confirm: _c, collab: _o, ...graphFinal } = final;
+  // Once the plan may end by itself, it and its open steps may still change as it ends.
+  const mayEnd = s.planMayEnd ? [s.planMayEnd] : undefined;
+  const transitions: Record<string, string[]> = { plan: chainOf({ changes: s.planChanges }, mayEnd) };
+  s.stepChanges.forEach((h, i) => {
+    const open = s.planMayEnd && !(s.steps[i] !== undefined && STEP_TERMINAL.has(s.steps[i]!));
+    transitions[stepName(i)] = chainOf(h, open ? ['blocked', 'skipped', 'failed'] : undefined);
+  });
+  const exact = !s.planMayEnd && s.stepChanges.every((h) => h.then === undefined);
+  const total = s.planChanges.length + s.stepChanges.reduce((n, h) => n + h.changes.length, 0);
+  return {
+    final,
+    graph_final: graphFinal,
+    transitions,
+    ...(exact ? { events: { pipeline_stage: total } } : {}),
+    ...(s.called.length + s.notCalled.length > 0 ? { ael: { ...(s.called.length > 0 ? { called: s.called.map(stepName) } : {}), ...(s.notCalled.length > 0 ? { not_called: s.notCalled.map(stepName) } : {}) } } : {}),
+    ...(s.ordered.length > 0 ? { order: s.ordered.map(([d, i]) => `${stepName(d)}.completed < ${stepName(i)}.in_progress`) } : {}),
+  };
+}
+
 class WalkCommand implements fc.Command<WalkModel, WalkScript> {
   constructor(readonly op: WalkOp) {}
 
@@ -113,7 +153,8 @@ class WalkCommand implements fc.Command<WalkModel, WalkScript> {
     r.operations.push(operationOf(this.op, p));
     if (p.verdict === 'accept') {
       m.state = p.next;
-      r.operations.push({ check: { final: stateExpectation(m.state) } });
+      if (this.op.op === 'run') m.profilesRun.push(this.op.profile);
+      r.operations.push({ check: m.oracle ? oracleExpectation(m.state) : { final: stateExpectation(m.state) } });
     }
   }
 
@@ -125,6 +166,8 @@ class WalkCommand implements fc.Command<WalkModel, WalkScript> {
 export interface WalkOptions {
   /** Include pause and resume (only when the adapter claims pauseResume). */
   pauseResume: boolean;
+  /** The full oracle: failing actions, and every prediction graded after each operation. */
+  oracle?: boolean;
   maxCommands?: number;
 }
 
@@ -159,37 +202,57 @@ function registeredStatus(start: WalkStart): 'draft' | 'approved' {
 }
 
 /** Runs the commands through the model and writes the walk down as a flow body. */
-export function walkScript(walk: Walk): { operations: OperationSpec[]; end: WalkState } {
-  const model: WalkModel = { state: initialState(walk.plan.deps, registeredStatus(walk.start), walk.start.context) };
+export function walkScript(walk: Walk, oracle = false): { operations: OperationSpec[]; end: WalkState; profilesRun: Profile[] } {
+  const model: WalkModel = { state: initialState(walk.plan.deps, registeredStatus(walk.start), walk.start.context, walk.failing), oracle, profilesRun: [] };
   const script: WalkScript = { operations: [{ load: {} }] };
   // Most step rows need a plan in_progress: some walks start there (through a graded move).
   if (walk.start.plan === 'in_progress') new WalkCommand({ op: 'transition', target: 'plan', to: 'in_progress' }).run(model, script);
   fc.modelRun(() => ({ model, real: script }), walk.commands);
-  return { operations: script.operations, end: model.state };
+  return { operations: script.operations, end: model.state, profilesRun: model.profilesRun };
 }
 
 export function lifecycleWalkCases(options: WalkOptions): PropertyCases<Walk> {
   return {
-    property: 'every operation the L2 model accepts is accepted and leads to the model\'s state; every one it forbids is rejected and changes nothing',
+    property: options.oracle
+      ? 'after every operation the runtime shows what the L2 oracle predicts: the same verdict, statuses through get() and graph(), stage events, AEL calls and order'
+      : 'every operation the L2 model accepts is accepted and leads to the model\'s state; every one it forbids is rejected and changes nothing',
     unavailable: (env) => (options.pauseResume && !env.pauseResume ? 'the adapter does not claim pauseResume' : undefined),
     arbitrary: (env) =>
       fc.constantFrom(...WALK_PLANS).chain((plan) =>
         fc.record({
           start: fc.record({ plan: fc.constantFrom<WalkStart['plan']>('draft', 'approved', 'in_progress'), context: fc.constantFrom<WalkStart['context']>('active', 'active', 'draft', 'suspended') }),
           plan: fc.constant(plan),
+          // An oracle walk fails some actions in a quarter of its cases.
+          failing: options.oracle ? fc.oneof({ weight: 3, arbitrary: fc.constant<number[]>([]) }, { weight: 1, arbitrary: fc.subarray(plan.deps.map((_, i) => i), { minLength: 1 }) }) : fc.constant<number[]>([]),
           commands: fc.commands(commandArbitraries(env, options, plan), { maxCommands: options.maxCommands ?? 24, size: 'large' }),
         }),
       ),
     toCase: (walk, _env, owner) => {
-      const { operations, end } = walkScript(walk);
+      const oracle = options.oracle ?? false;
+      const { operations, end, profilesRun } = walkScript(walk, oracle);
       const start = walk.start;
+      const failing = walk.failing.length > 0 ? `, failing ${walk.failing.map(stepName).join(', ')}` : '';
       return finishCase(owner, {
-        description: `L2 model walk of a ${walk.plan.deps.length}-step plan from plan ${start.plan}, context ${start.context}`,
+        description: `L2 ${oracle ? 'oracle' : 'model'} walk of a ${walk.plan.deps.length}-step plan from plan ${start.plan}, context ${start.context}${failing}`,
         context: { status: start.context },
         plan: { ...(registeredStatus(start) === 'approved' ? { status: 'approved' } : {}), steps: dagSteps(walk.plan) },
+        ...(walk.failing.length > 0 ? { actions: Object.fromEntries(walk.failing.map((i) => [stepName(i), { fail: 'scripted failure' }])) } : {}),
         operations,
-        expect: { final: stateExpectation(end) },
+        expect: oracle ? { ...oracleExpectation(end), ...endInvariants(end, profilesRun) } : { final: stateExpectation(end) },
       });
     },
+  };
+}
+
+/** What holds at the end of any oracle walk: event chains, envelopes and graph sums, no step
+ *  running past the plan's end, and no SA overlap. */
+function endInvariants(s: WalkState, profilesRun: readonly Profile[]): ExpectationSpec {
+  return {
+    chains: true,
+    events_valid: true,
+    graph_deltas: true,
+    objects_valid: true,
+    ...(PLAN_TERMINAL.has(s.plan) ? { no_step_running_after_end: true } : {}),
+    ...(profilesRun.length > 0 ? { max_overlap: profilesRun.includes('map') ? '<=limit' : '<=1' } : {}),
   };
 }

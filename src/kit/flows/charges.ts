@@ -19,6 +19,7 @@ const OUTCOMES: Charges = ['L3-LIFE-', 'L3-ORCH-', 'L3-APPR-', 'L3-PAUSE-', 'L3-
 
 const EXPECTATION_CHARGES: Readonly<Record<Exclude<keyof ExpectationSpec, 'about' | 'also'>, Charges>> = {
   final: OUTCOMES,
+  graph_final: ['L3-PSG-004'],
   events: STATUS_EVENTS, // refined per selector below
   // The chain of a resource's stage events: its statuses are graded by `final`.
   transitions: ['L3-EVT-001', 'L3-EVT-002', 'L3-EVT-003', 'L3-EVT-009'],

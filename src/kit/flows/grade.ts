@@ -121,16 +121,45 @@ const gradeEvents: Grader<'events'> = async (counts, o) =>
     return count(`${o.where}.events.${text}`, `events matching ${text}`, expr, hits.length, o, hits.map((h) => h.event));
   });
 
+/** A `transitions` chain: exact links, optionally ending `* -> a|b` (then any further changes, each into one of a, b). */
+function parseChain(chain: readonly string[]): { exact: string[]; then?: ReadonlySet<string> } {
+  const link = (l: string) => l.split('->').map((x) => x.trim());
+  const last = chain.at(-1);
+  const open = last !== undefined && link(last)[0] === '*';
+  const exact = (open ? chain.slice(0, -1) : chain).map((l) => link(l).join(' -> '));
+  return open ? { exact, then: new Set(link(last)[1]!.split('|').map((x) => x.trim())) } : { exact };
+}
+
 const gradeTransitions: Grader<'transitions'> = async (chains, o) =>
   Object.entries(chains).flatMap(([name, chain]) => {
     const events = statusEventsOf(o, resourceId(o, name));
-    const seen = events.map((e) => {
-      const c = statusChangeOf(e)!;
-      return `${c.from} -> ${c.to}`;
-    });
-    const expected = chain.map((link) => link.split('->').map((s) => s.trim()).join(' -> '));
-    return isDeepStrictEqual(seen, expected) ? [] : [{ where: `${o.where}.transitions.${name}`, message: `pipeline_stage changes of ${name} differ`, expected, seen, events: evidence(events) }];
+    const changes = events.map((e) => statusChangeOf(e)!);
+    const seen = changes.map((c) => `${c.from} -> ${c.to}`);
+    const { exact, then } = parseChain(chain);
+    const holds = then
+      ? isDeepStrictEqual(seen.slice(0, exact.length), exact) && changes.slice(exact.length).every((c) => then.has(c.to))
+      : isDeepStrictEqual(seen, exact);
+    const expected = then ? [...exact, `then only changes into ${[...then].join(' | ')}`] : exact;
+    return holds ? [] : [{ where: `${o.where}.transitions.${name}`, message: `pipeline_stage changes of ${name} differ`, expected, seen, events: evidence(events) }];
   });
+
+/** Statuses read through graph(): the node of the plan, the Context or a step, by id. A node
+ *  without a status is not graded (the export may leave statuses to get()). */
+const gradeGraphFinal: Grader<'graph_final'> = async (f, o) => {
+  const out: FlowFailure[] = [];
+  const where = `${o.where}.graph_final`;
+  const statusOf = (id: string) => o.graph.nodes.find((n) => n.id === id)?.status;
+  const wanted: [string, string, string][] = [];
+  if (f.plan !== undefined) wanted.push(['plan', o.expanded.names.planId, f.plan]);
+  if (f.context !== undefined) wanted.push(['context', o.expanded.context.context_id, f.context]);
+  const steps = { ...Object.fromEntries(f.all_steps ? o.expanded.steps.map((s) => [s.name, f.all_steps!]) : []), ...(f.steps ?? {}) };
+  for (const [name, want] of Object.entries(steps)) wanted.push([`steps.${name}`, o.expanded.names.stepId(name)!, want]);
+  for (const [key, id, want] of wanted) {
+    const seen = statusOf(id);
+    if (seen !== undefined && seen !== want) out.push({ where: `${where}.${key}`, message: `graph() gives ${key} ${seen}, expected ${want}`, expected: want, seen });
+  }
+  return out;
+};
 
 const gradeOrder: Grader<'order'> = async (rules, o) =>
   rules.flatMap((rule, i): FlowFailure[] => {
@@ -436,6 +465,7 @@ const GRADERS: { readonly [K in keyof Required<ExpectationSpec>]: Grader<K> } = 
   final: gradeFinal,
   events: gradeEvents,
   transitions: gradeTransitions,
+  graph_final: gradeGraphFinal,
   order: gradeOrder,
   between: gradeBetween,
   max_overlap: gradeOverlap,

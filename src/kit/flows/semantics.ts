@@ -6,7 +6,7 @@ import { LIFECYCLE_TABLES } from '../../mplp/transitions.js';
 import type { LifecycleObject } from '../../mplp/types.js';
 import { hasEffects } from './expand.js';
 import { parseSelector, type Selector } from './selectors.js';
-import { operationName, type ExpectationSpec, type FlowSpec, type OpExpect } from './spec.js';
+import { operationName, type ExpectationSpec, type FinalSpec, type FlowSpec, type OpExpect } from './spec.js';
 import type { ShapeProblem } from './schema.js';
 
 /** Names that address objects other than steps in targets and selectors. */
@@ -235,25 +235,36 @@ class Checker {
     return sel;
   }
 
+  private final(at: string, f: FinalSpec | undefined): void {
+    if (!f) return;
+    const objects: [keyof typeof f & LifecycleObject, LifecycleObject][] = [['plan', 'plan'], ['context', 'context'], ['trace', 'trace'], ['confirm', 'confirm'], ['collab', 'collab']];
+    for (const [key, object] of objects) if (typeof f[key] === 'string') this.status(`${at}/${key}`, object, f[key] as string);
+    for (const [name, status] of Object.entries(f.steps ?? {})) {
+      this.step(`${at}/steps/${name}`, name, `${at.split('/').at(-1)}.steps`);
+      this.status(`${at}/steps/${name}`, 'step', status);
+    }
+    if (f.all_steps !== undefined) this.status(`${at}/all_steps`, 'step', f.all_steps);
+  }
+
   private expectation(at: string, e: ExpectationSpec, snapshots: ReadonlySet<string>): void {
     this.about(`${at}/about`, e.about);
     (e.also ?? []).forEach((block, i) => this.expectation(`${at}/also/${i}`, block, snapshots));
-    const f = e.final;
-    if (f) {
-      const objects: [keyof typeof f & LifecycleObject, LifecycleObject][] = [['plan', 'plan'], ['context', 'context'], ['trace', 'trace'], ['confirm', 'confirm'], ['collab', 'collab']];
-      for (const [key, object] of objects) if (typeof f[key] === 'string') this.status(`${at}/final/${key}`, object, f[key] as string);
-      for (const [name, status] of Object.entries(f.steps ?? {})) {
-        this.step(`${at}/final/steps/${name}`, name, 'final.steps');
-        this.status(`${at}/final/steps/${name}`, 'step', status);
-      }
-      if (f.all_steps !== undefined) this.status(`${at}/final/all_steps`, 'step', f.all_steps);
-    }
+    this.final(`${at}/final`, e.final);
+    this.final(`${at}/graph_final`, e.graph_final);
     for (const key of Object.keys(e.events ?? {})) this.selector(`${at}/events/${key}`, key);
     for (const [resource, chain] of Object.entries(e.transitions ?? {})) {
       const object: LifecycleObject = resource === 'plan' ? 'plan' : 'step';
       if (resource !== 'plan') this.step(`${at}/transitions/${resource}`, resource, 'transitions');
       chain.forEach((link, i) => {
-        for (const s of link.split('->').map((x) => x.trim())) this.status(`${at}/transitions/${resource}/${i}`, object, s);
+        const [from, to] = link.split('->').map((x) => x.trim()) as [string, string];
+        const pointer = `${at}/transitions/${resource}/${i}`;
+        if (from === '*') {
+          if (i !== chain.length - 1) this.add(pointer, '"* -> …" (any further changes) must be the last link');
+          for (const s of to.split('|')) this.status(pointer, object, s.trim());
+        } else {
+          if (to.includes('|')) this.add(pointer, `"${link}": alternatives (a|b) only follow "*"`);
+          for (const s of [from, to]) this.status(pointer, object, s);
+        }
       });
     }
     (e.order ?? []).forEach((rule, i) => {

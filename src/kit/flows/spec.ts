@@ -134,6 +134,8 @@ export interface ExpectationSpec {
   /** Further blocks graded at the same moment, each charged by its own `about` (e.g. a SHOULD part). */
   also?: ExpectationSpec[];
   final?: FinalSpec;
+  /** Statuses read through graph() (the PSG export), as `final` reads them through get(). */
+  graph_final?: Omit<FinalSpec, 'trace' | 'confirm' | 'collab'>;
   events?: Record<string, Count>;
   transitions?: Record<string, string[]>;
   order?: string[];
