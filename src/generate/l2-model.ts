@@ -12,6 +12,7 @@
 import type { Profile } from '../adapter/contract.js';
 import { classify, LIFECYCLE_TABLES, type GuardName, type TriggerName } from '../mplp/transitions.js';
 import type { LifecycleObject } from '../mplp/types.js';
+import { ancestorsOf } from './dag.js';
 
 export type Decision = 'approved' | 'rejected' | 'cancelled';
 
@@ -241,14 +242,6 @@ function predictDecision(s: WalkState, status: Decision): Prediction {
   return accept(next, t.row.rule);
 }
 
-/** Transitive dependencies of a step. */
-function ancestors(deps: WalkState['deps'], step: number): Set<number> {
-  const seen = new Set<number>();
-  const visit = (i: number) => deps[i]!.forEach((d) => (seen.has(d) ? undefined : (seen.add(d), visit(d))));
-  visit(step);
-  return seen;
-}
-
 function predictRun(s: WalkState): Prediction {
   if (s.plan !== 'approved') return ungraded(`run of a ${s.plan} plan (may wait, start or continue)`);
   if (s.context !== 'active') return reject(`run of a plan whose Context is ${s.context} (L3-LIFE-007)`);
@@ -269,7 +262,7 @@ function predictRun(s: WalkState): Prediction {
   }
   // A failing action fails its step and the plan; no step below a failed one starts (L3-ORCH-001).
   // Which other steps start before the runtime stops is its choice (fail-fast is a SHOULD).
-  const below = (i: number) => [...ancestors(s.deps, i)].some((a) => failing.has(a));
+  const below = (i: number) => [...ancestorsOf({ deps: s.deps as number[][] }, i)].some((a) => failing.has(a));
   const frontier = all.filter((i) => failing.has(i) && !below(i));
   for (const i of all) {
     if (below(i)) {

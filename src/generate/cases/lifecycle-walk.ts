@@ -12,6 +12,7 @@ import type { ExpectationSpec, OperationSpec } from '../../kit/flows/spec.js';
 import { LIFECYCLE_TABLES } from '../../mplp/transitions.js';
 import { finishCase, type CaseEnv } from '../case.js';
 import { stepName, type Dag } from '../dag.js';
+import { dagArbitrary } from '../dag-arbitraries.js';
 import { dagSteps, PROPERTY_WAIT_MS } from '../flow-parts.js';
 import { initialState, predict, type ChangeHistory, type Decision, type Prediction, type WalkOp, type WalkState } from '../l2-model.js';
 import type { PropertyCases } from './cases.js';
@@ -218,7 +219,8 @@ export function lifecycleWalkCases(options: WalkOptions): PropertyCases<Walk> {
       : 'every operation the L2 model accepts is accepted and leads to the model\'s state; every one it forbids is rejected and changes nothing',
     unavailable: (env) => (options.pauseResume && !env.pauseResume ? 'the adapter does not claim pauseResume' : undefined),
     arbitrary: (env) =>
-      fc.constantFrom(...WALK_PLANS).chain((plan) =>
+      // The oracle walks generated DAGs of up to 8 steps as well (every shape of dag-arbitraries).
+      (options.oracle ? fc.oneof(fc.constantFrom(...WALK_PLANS), dagArbitrary({ maxSteps: 8 })) : fc.constantFrom(...WALK_PLANS)).chain((plan) =>
         fc.record({
           start: fc.record({ plan: fc.constantFrom<WalkStart['plan']>('draft', 'approved', 'in_progress'), context: fc.constantFrom<WalkStart['context']>('active', 'active', 'draft', 'suspended') }),
           plan: fc.constant(plan),
