@@ -81,8 +81,14 @@ describe('badge.json', () => {
     const good = await runKit('reference');
     const bad = await runKit('no-blocking');
     cleanup.push(good.runDir, bad.runDir);
-    expect(JSON.parse(await readFile(join(good.runDir, 'badge.json'), 'utf8'))).toEqual({ schemaVersion: 1, label: 'MPLP L3', message: 'full conformant', color: 'brightgreen' });
-    expect(JSON.parse(await readFile(join(bad.runDir, 'badge.json'), 'utf8'))).toEqual({ schemaVersion: 1, label: 'MPLP L3', message: 'not conformant', color: 'red' });
+    // The test kit is not the shipped one: a development run claims no level, whatever it found.
+    expect(JSON.parse(await readFile(join(good.runDir, 'badge.json'), 'utf8'))).toEqual({ schemaVersion: 1, label: 'MPLP L3', message: 'development run', color: 'lightgrey' });
+    expect(JSON.parse(await readFile(join(bad.runDir, 'badge.json'), 'utf8'))).toEqual({ schemaVersion: 1, label: 'MPLP L3', message: 'development run', color: 'lightgrey' });
+    // The same reports as certifications would say the level reached.
+    const certified = { certification: { certified: true, kit_digest: "", shipped_digest: "", reasons: [] } };
+    const asCertified = async (dir: string) => renderBadge({ ...(JSON.parse(await readFile(join(dir, 'report.json'), 'utf8')) as Parameters<typeof renderBadge>[0]), ...certified });
+    expect(await asCertified(good.runDir)).toEqual({ schemaVersion: 1, label: 'MPLP L3', message: 'full conformant', color: 'brightgreen' });
+    expect(await asCertified(bad.runDir)).toEqual({ schemaVersion: 1, label: 'MPLP L3', message: 'not conformant', color: 'red' });
   });
 
   it('says core when only full was missed, inconclusive when core could not be judged, and marks partial runs', () => {

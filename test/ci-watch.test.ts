@@ -51,7 +51,7 @@ describe('run --watch', () => {
     const err = () => stderr;
 
     const first = await waitFor(err, 0, /\[\d\d:\d\d:\d\d\] the whole selection: [^\n]*\n/, 'the first status line');
-    expect(first).toMatch(/the whole selection: 3 pass · full conformant · exit 0 · .*index\.html · watching /);
+    expect(first).toMatch(/the whole selection: 3 pass · full conformant · exit 5 · .*index\.html · watching /);
 
     let mark = stderr.length;
     await writeFile(adapter, FAULTY);
@@ -68,7 +68,7 @@ describe('run --watch', () => {
     await waitFor(err, mark, /re-running 2 check\(s\) that did not pass/, 'the focused re-run');
     await waitFor(err, mark, /all 2 now pass; running the whole selection/, 'the switch to the whole selection');
     const fixed = await waitFor(err, mark, /\] the whole selection: [^\n]*\n/, 'the status after the fix');
-    expect(fixed).toContain('3 pass · full conformant · fixed 2 · exit 0');
+    expect(fixed).toContain('3 pass · full conformant · fixed 2 · exit 5');
 
     // The report folder is inside the watched folder: writing reports must not retrigger runs.
     mark = stderr.length;

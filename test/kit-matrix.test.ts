@@ -30,7 +30,8 @@ beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), 'kit-matrix-'));
   const kit = { checks: (await discoverChecks()).checks, catalogue: await loadCatalogue() };
   await runTo(referenceAdapter, 'reference', kit);
-  const faulty = mutantAdapter('duplicate-step-started-event');
+  // --only sa grades the SA requirements alone: the fault must break one of them.
+  const faulty = mutantAdapter('sa-runs-in-parallel');
   await runTo({ describe: async () => ({ ...(await faulty.describe()), name: 'acme <script>alert(1)</script>' }), createSession: (env) => faulty.createSession(env) }, 'acme', kit);
 }, 120_000);
 afterAll(() => rm(work, { recursive: true, force: true }));

@@ -111,7 +111,8 @@ export async function checkProperty<T>(def: PropertyCheckDefinition<T>, ctx: Che
     }
     return verdict.kind !== 'fail';
   });
-  const details = await fc.check(predicate, { seed: ctx.seed, numRuns: propertyCases(ctx, def.numRuns) });
+  const control = def.cases.control ? fc.sample(def.cases.control(env), { seed: ctx.seed, numRuns: 1 }) : [];
+  const details = await fc.check(predicate, { seed: ctx.seed, numRuns: propertyCases(ctx, def.numRuns), examples: control.map((value) => [value] as [T]) });
   const counts = {
     cases_graded: graded,
     cases_skipped: skipped,

@@ -81,13 +81,18 @@ export function openCheckScope(settings: ContextSettings): CheckScope {
     };
     // A runtime process that died in an earlier session is restarted first, within its own startup limit.
     const restart = settings.adapter instanceof StdioAdapter ? settings.adapter.startupAllowanceMs : 0;
-    const creating = restart > 0 ? { ...guard, timeoutMs: guard.timeoutMs + restart } : guard;
+    // Closing a session abandons what it still has pending (a run a flow stopped waiting for):
+    // that is not a fault of a later session of the same check. Faults still go to the check.
+    const sessionOver = new AbortController();
+    const sessionGuard: OperationGuard = { ...guard, signal: AbortSignal.any([checkOver.signal, sessionOver.signal]) };
+    setMaxListeners(0, sessionGuard.signal);
+    const creating = restart > 0 ? { ...sessionGuard, timeoutMs: guard.timeoutMs + restart } : sessionGuard;
     const raw = await guardOperation<unknown>(creating, 'adapter.createSession()', () => settings.adapter.createSession(env), undefined, { byReference: true });
     let session: Session | undefined;
     let problems: string[];
     try {
       problems = sessionShapeProblems(raw, settings.description.capabilities);
-      if (problems.length === 0) session = guardSession(raw as Session, guard);
+      if (problems.length === 0) session = guardSession(raw as Session, sessionGuard);
     } catch (e) {
       problems = [`reading it threw (${describeThrown(e)})`];
     }
@@ -96,9 +101,13 @@ export function openCheckScope(settings: ContextSettings): CheckScope {
     }
     entry.raw = raw as Session;
     const close = session.close;
-    session.close = () => {
+    session.close = async () => {
       entry.closed = true;
-      return close();
+      try {
+        return await close();
+      } finally {
+        sessionOver.abort();
+      }
     };
     return { session, ael, workspace };
   };
@@ -123,6 +132,7 @@ export function openCheckScope(settings: ContextSettings): CheckScope {
     adapter: settings.description,
     seed: settings.seed,
     maxConcurrency: settings.maxConcurrency,
+    operationTimeoutMs: settings.operationTimeoutMs,
     newSession,
     signal: checkOver.signal,
     ...(settings.propertyCases === undefined ? {} : { propertyCases: settings.propertyCases }),

@@ -53,6 +53,9 @@ export interface CheckContext {
   seed: number;
   /** Limit passed to sessions as env.maxConcurrency. */
   maxConcurrency: number;
+  /** The run's operation timeout (a hang past it is an adapter fault); absent: none known.
+   *  Waits a check grades (a run that must end) end before it, so they are verdicts. */
+  operationTimeoutMs?: number;
   /** Opens a fresh isolated session (own workspace and RecordingAEL); every session opened is
    *  closed after the check. Its operations are guarded: a throw, a hang past the operation
    *  timeout or a malformed return rejects with an AdapterFault and ends the check `error`.

@@ -4,7 +4,9 @@ the session's limit), every step action through the kit's AEL.
 Ready steps start by (order_index, position in steps[]). Fail-fast: after the first failure no
 new step starts, running steps drain, pending dependents of failed steps become blocked, and
 the plan fails. Pause stops new starts while running steps finish; resume starts the ready
-ones again; cancel drains and ends the plan cancelled.
+ones again; cancel drains and ends the plan cancelled. While the plan's Context is not active
+(suspended) no step starts either; steps running finish, and the ready ones start once the
+Context is active again (L3-LIFE-012).
 """
 
 import asyncio
@@ -44,6 +46,10 @@ class PlanRun:
     @property
     def context_id(self):
         return self.rt.psg.node(self.plan_id)['data']['context_id']
+
+    def held(self):
+        """New starts wait: the run is paused, or the plan's Context is not active."""
+        return self.paused or self.rt.status(self.context_id) != 'active'
 
     # ------------------------------------------------------------------ control
 
@@ -109,7 +115,7 @@ class PlanRun:
         heapq.heappush(self.ready, (*self.rank[step], step))
 
     def pump(self):
-        while not self.paused and not self.stopping and self.in_flight < self.limit and self.ready:
+        while not self.held() and not self.stopping and self.in_flight < self.limit and self.ready:
             step = heapq.heappop(self.ready)[-1]
             self.in_flight += 1
             task = asyncio.get_running_loop().create_task(self.execute(step))
@@ -119,15 +125,15 @@ class PlanRun:
     async def execute(self, step):
         rt, plan = self.rt, self.plan_id
         started = False
-        # Checked again now: a pause or a failure may have landed since the step was picked.
-        if not self.paused and not self.stopping:
+        # Checked again now: a pause, a suspension or a failure may have landed since the step was picked.
+        if not self.held() and not self.stopping:
             try:
                 rt.change_status('step', step, 'in_progress')
                 started = True
             except L3Error as e:
                 self.fail(step, f'could not start: {e.message}')
         if not started:
-            if self.paused and not self.stopping:
+            if self.held() and not self.stopping:
                 self.push(step)
             self.in_flight -= 1
             self.check_done()

@@ -389,6 +389,12 @@ class Runtime:
         return True
 
     def after_status_change(self, obj, ident, source, target, reason):
+        if obj == 'context' and target == 'active':
+            # Runs held by a suspended Context start their ready steps again (L3-LIFE-012).
+            for run in list(self.runs.values()):
+                if run.context_id == ident:
+                    run.pump()
+                    run.check_done()
         if obj not in ('plan', 'step'):
             return
         n = self.psg.node(ident)

@@ -11,5 +11,9 @@ export interface PropertyCases<T> {
   /** Why no case can run in this environment (the check ends skipped), if so. */
   unavailable?(env: CaseEnv): string | undefined;
   arbitrary(env: CaseEnv): fc.Arbitrary<T>;
+  /** Cases every run grades first, before the drawn ones: a positive control (valid input the
+   *  runtime must accept), so a run whose drawn cases are all refusals still shows the runtime
+   *  refuses because the input is wrong, not because it refuses everything. */
+  control?(env: CaseEnv): fc.Arbitrary<T>;
   toCase(value: T, env: CaseEnv, owner: CaseOwner): GeneratedCase;
 }

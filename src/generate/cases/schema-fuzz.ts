@@ -112,6 +112,9 @@ export function schemaFuzzCases(): PropertyCases<FuzzValue> {
   return {
     property: 'schema-valid objects faked from our schemas are accepted by load and read back valid; each with one targeted mutation is rejected and changes nothing',
     arbitrary: () => shrinkingBy(fc.oneof(drawn(false), drawn(true)), smallerFuzzValues, isFuzzValue),
+    // A context mutation refused is ungraded on its own (every operation refused): the valid
+    // objects accepted first make the refusals of a run count.
+    control: () => drawn(false),
     toCase: (v, _env, owner) => {
       if (!v.mutation) {
         return finishCase(owner, { description: 'schema-valid context and plan faked from schemas/', operations: [{ load: {} }], expect: { final: { plan: 'draft', all_steps: 'pending' }, objects_valid: true } }, { context: v.context, plan: v.plan });

@@ -2,7 +2,7 @@
 // result that gives expected vs seen, the fewest events that show the violation, and the
 // flow file to replay.
 
-import type { Check, CheckContext, CheckResult, Need, Outcome } from '../check.js';
+import type { Check, CheckContext, CheckResult, KitSession, Need, Outcome } from '../check.js';
 import { AEL_ANOMALIES, chargedRequirements, chargesOf } from './charges.js';
 import { FlowRun } from './driver.js';
 import type { FlowFailure } from './failure.js';
@@ -72,6 +72,16 @@ export async function runFlow(flow: LoadedFlow, ctx: CheckContext, extra?: Extra
   }
   const kit = await ctx.newSession();
   const run = new FlowRun(flow, kit, ctx);
+  try {
+    return await driveAndGrade(flow, run, kit, extra);
+  } finally {
+    // Under several profiles the next leg opens its own session: this one's leftovers end here.
+    await kit.session.close().catch(() => undefined);
+  }
+}
+
+async function driveAndGrade(flow: LoadedFlow, run: FlowRun, kit: KitSession, extra: ExtraGrading | undefined): Promise<CheckResult> {
+  const { spec } = flow;
   try {
     let failures = await run.drive();
     if (failures.length === 0 && extra) failures = await extra(run);

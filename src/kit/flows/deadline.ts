@@ -6,6 +6,13 @@ import { HarnessError } from './observe.js';
 /** Default bound for awaiting a run or barrier arrivals. */
 export const DEFAULT_WAIT_MS = 10_000;
 
+/** A graded wait's bound: `wanted`, ended early enough before the operation timeout that the
+ *  wait, not the guard, answers (a run that never ends is then a failure, not an adapter fault). */
+export function gradedWaitMs(wanted: number, operationTimeoutMs: number | undefined): number {
+  if (operationTimeoutMs === undefined) return wanted;
+  return Math.min(wanted, Math.max(1, operationTimeoutMs - Math.min(1000, operationTimeoutMs / 5)));
+}
+
 export type Waited<T> = { done: true; value: T } | { done: false };
 
 /** Awaits `work` for at most `ms`; throws HarnessError when the check itself is aborted. */

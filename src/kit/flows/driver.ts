@@ -7,7 +7,7 @@ import { isDeepStrictEqual } from 'node:util';
 import type { LoadBundle, OpResult, RunOutcome, Session } from '../../adapter/contract.js';
 import { allPairs } from '../../mplp/transitions.js';
 import type { CheckContext, KitSession } from '../check.js';
-import { boundedSignal, DEFAULT_WAIT_MS, within } from './deadline.js';
+import { boundedSignal, DEFAULT_WAIT_MS, gradedWaitMs, within } from './deadline.js';
 import { evidence, type FlowFailure } from './failure.js';
 import { gradeExpectation, type Snapshot } from './grade.js';
 import type { LoadedFlow } from './load.js';
@@ -143,7 +143,7 @@ export class FlowRun {
   }
 
   waitMs(ms: number | undefined): number {
-    return ms ?? DEFAULT_WAIT_MS;
+    return gradedWaitMs(ms ?? DEFAULT_WAIT_MS, this.ctx.operationTimeoutMs);
   }
 }
 
