@@ -28,7 +28,8 @@ export default generatedFlowCheck({
         { await_barrier: { name: 'root', arrivals: 1 } },
         { pause: {} },
         { release_barrier: 'root' },
-        { await_run: { expect: { paused: true, plan: 'in_progress', about: ['L3-PAUSE-001'] } } },
+        // Bounded below the adapter's operation timeout: a runtime that keeps scheduling never answers paused.
+        { await_run: { timeout_ms: 3_000, expect: { paused: true, plan: 'in_progress', about: ['L3-PAUSE-001'] } } },
         { check: { about: ['L3-PAUSE-002'], final: { plan: 'in_progress', steps: { root: 'completed', f0: 'pending', [`f${FAN - 1}`]: 'pending' } } } },
         { check: { about: ['L3-PAUSE-001'], ael: { calls: 1 } } },
         { resume: {} },
