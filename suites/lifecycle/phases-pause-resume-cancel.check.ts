@@ -1,14 +1,15 @@
-// Issue 16 (phase): one run taken through every phase a running plan has. `one` runs held at a
-// barrier (running), the plan is paused and `one` released (paused: it finishes, nothing else
-// starts), the plan is resumed and its twelve ready steps start held at another barrier (resumed),
-// then it is cancelled (cancelled). In each phase every plan and step change the L2 tables class R
-// is refused and changes nothing (LIFE-001/002/004/005), the statuses read back are the ones the
-// events announced and the objects read back are valid (PSG-004/006), each resource's
-// pipeline_stage events chain (EVT-002/009, ORCH-006), every event is valid (EVT-006/007/008), the
-// trace follows the plan and its history only grows (TRACE-001/002/003/004), and actions run once
-// each, within the limit (ORCH-002/007).
-// A flow built in code so each profile waits for what it can hold at once: one fan-out step
-// under SA, the limit of them under MAP (then nothing more can start while the phase is read).
+// Issue 16 (phase): one run taken through every phase a running plan has. `done` completes and
+// `one` runs held at a barrier (running); the plan is paused and `one` released (paused: it
+// finishes, nothing else starts); the plan is resumed and its twelve ready steps start, held at
+// another barrier (resumed); then it is cancelled (cancelled). In each phase every plan and step
+// change the L2 tables class R — of the running, the completed and the pending steps — is refused
+// and changes nothing (LIFE-001/002/004/005), the statuses read back are the ones the events
+// announced and the objects read back are valid (PSG-004/006), each resource's pipeline_stage
+// events chain and count one per change (EVT-002/009, ORCH-006), every event is valid
+// (EVT-006/007/008), the trace follows the plan and its history only grows
+// (TRACE-001/002/003/004), and actions run once each, within the limit (ORCH-002/007).
+// Built in code so each profile waits for what it can hold at once: one fan-out step under SA,
+// the limit of them under MAP (then nothing more can start while the phase is read).
 
 import type { FlowSpec } from '../../src/kit/flows/spec.js';
 import { generatedFlowCheck } from '../lib/generated-flow.js';
@@ -16,7 +17,12 @@ import { generatedFlowCheck } from '../lib/generated-flow.js';
 const FLOW = {
   "plan": {
     "steps": {
-      "one": {},
+      "done": {},
+      "one": {
+        "after": [
+          "done"
+        ]
+      },
       "f1": {
         "after": [
           "one"
@@ -151,6 +157,7 @@ const FLOW = {
         "final": {
           "plan": "in_progress",
           "steps": {
+            "done": "completed",
             "one": "in_progress",
             "f1": "pending"
           }
@@ -173,6 +180,11 @@ const FLOW = {
     {
       "reject_all": {
         "target": "step:f1"
+      }
+    },
+    {
+      "reject_all": {
+        "target": "step:done"
       }
     },
     {
@@ -207,7 +219,7 @@ const FLOW = {
           }
         },
         "ael": {
-          "calls": 1
+          "calls": 2
         },
         "objects_valid": true,
         "chains": true,
@@ -322,11 +334,18 @@ const FLOW = {
       "one": [
         "pending -> in_progress",
         "in_progress -> completed"
+      ],
+      "done": [
+        "pending -> in_progress",
+        "in_progress -> completed"
       ]
     },
     "events": {
       "paused": 1,
-      "resumed": 1
+      "resumed": 1,
+      "one.in_progress": 1,
+      "one.completed": 1,
+      "done.completed": 1
     },
     "ael": {
       "called": [
