@@ -13,10 +13,10 @@ export const CHAIN = 1000;
 export default generatedFlowCheck({
   id: 'scale.thousand-step-failure',
   title: 'A failure at the root of a thousand-step plan starts none of its dependents, blocks them and fails the plan',
-  requirements: ['L3-AEL-002', 'L3-ORCH-003', 'L3-LIFE-010', 'L3-SA-001'],
+  requirements: ['L3-AEL-002', 'L3-ORCH-003', 'L3-LIFE-010'],
   profiles: ['sa', 'map'],
   source: import.meta.url,
-  flow(ctx, profile) {
+  flow(ctx) {
     const wide = 2 * ctx.maxConcurrency + 3;
     const steps: Record<string, StepSpec> = { root: {} };
     for (let i = 0; i < wide; i++) steps[`w${i}`] = { after: ['root'] };
@@ -33,7 +33,6 @@ export default generatedFlowCheck({
         final: { plan: 'failed', steps: { root: 'failed' } },
         ael: { calls: 1, not_called: [...direct, 'join', `c${CHAIN - 1}`] },
         no_step_running_after_end: true,
-        ...(profile === 'sa' ? { max_overlap: 1 } : {}),
         also: [{ about: ['L3-ORCH-003'], final: { steps: Object.fromEntries(direct.map((d) => [d, 'blocked'])) }, order: direct.map((d) => `root.failed < ${d}.blocked`) }],
       },
     };
