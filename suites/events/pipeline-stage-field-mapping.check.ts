@@ -7,6 +7,7 @@
 
 import type { BusEvent } from '../../src/mplp/types.js';
 import { change, statusEventsOf } from '../lib/events.js';
+import type { Profile } from '../../src/adapter/contract.js';
 import { representativeTrail } from '../lib/trail.js';
 import { defineCheck, findings, type Violation } from '../lib/verdict.js';
 
@@ -20,21 +21,26 @@ export default defineCheck({
   title: 'pipeline_stage events carry pipeline_id = plan, stage_id = resource and stage_status mapped from to_status',
   requirements: ['L3-EVT-011'],
   async run(ctx) {
-    const { trail } = await representativeTrail(ctx, ID);
-    const events = trail.final.events;
     const violations: Violation[] = [];
     let graded = 0;
-    for (const r of trail.resources()) {
-      for (const e of statusEventsOf(events, r.id)) {
-        graded++;
-        const c = change(e);
-        const obvious = OBVIOUS[c.to];
-        const expected = { pipeline_id: r.plan.planId, stage_id: r.id, stage_status: obvious ?? (e as BusEvent & Record<string, unknown>)['stage_status'] };
-        const fields = e as BusEvent & Record<string, unknown>;
-        const seen = { pipeline_id: fields['pipeline_id'], stage_id: fields['stage_id'], stage_status: fields['stage_status'] };
-        const wrong = (Object.keys(expected) as (keyof typeof expected)[]).filter((k) => seen[k] !== expected[k]);
-        if (wrong.length > 0) {
-          violations.push({ requirement: 'L3-EVT-011', message: `the ${c.from} → ${c.to} event of ${trail.label(r)} has ${wrong.map((k) => `${k} ${JSON.stringify(seen[k])}`).join(', ')}`, expected, seen, events: [e] });
+    // Once per claimed profile (issue 16): the mapping must hold for SA and MAP runs alike.
+    const claimed = ctx.adapter.capabilities.profiles as Profile[];
+    for (const profile of claimed.length > 0 ? claimed : [undefined]) {
+      const { trail } = await representativeTrail(ctx, profile ? `${ID}/${profile}` : ID, profile);
+      const events = trail.final.events;
+      const where = profile ? `under ${profile.toUpperCase()}, ` : '';
+      for (const r of trail.resources()) {
+        for (const e of statusEventsOf(events, r.id)) {
+          graded++;
+          const c = change(e);
+          const obvious = OBVIOUS[c.to];
+          const expected = { pipeline_id: r.plan.planId, stage_id: r.id, stage_status: obvious ?? (e as BusEvent & Record<string, unknown>)['stage_status'] };
+          const fields = e as BusEvent & Record<string, unknown>;
+          const seen = { pipeline_id: fields['pipeline_id'], stage_id: fields['stage_id'], stage_status: fields['stage_status'] };
+          const wrong = (Object.keys(expected) as (keyof typeof expected)[]).filter((k) => seen[k] !== expected[k]);
+          if (wrong.length > 0) {
+            violations.push({ requirement: 'L3-EVT-011', message: `${where}the ${c.from} → ${c.to} event of ${trail.label(r)} has ${wrong.map((k) => `${k} ${JSON.stringify(seen[k])}`).join(', ')}`, expected, seen, events: [e] });
+          }
         }
       }
     }

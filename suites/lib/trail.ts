@@ -4,7 +4,7 @@
 // session showed before and after it (PSG export, event stream, objects read back, AEL calls),
 // so each check grades its own rule at every boundary of the same timeline.
 
-import type { GraphExport, OpResult } from '../../src/adapter/contract.js';
+import type { GraphExport, OpResult, Profile } from '../../src/adapter/contract.js';
 import type { CheckContext } from '../../src/kit/check.js';
 import type { AelCall } from '../../src/kit/recording-ael.js';
 import type { BusEvent, Confirm, Context, Plan, Trace } from '../../src/mplp/types.js';
@@ -153,14 +153,15 @@ export interface Representative {
 export const MID_RUN_BARRIER = 'mid-run';
 
 /**
- * Records the representative scenario in a fresh session. Namespace the ids with the check
- * id so no two checks share objects.
+ * Records the representative scenario in a fresh session, its runs under `underProfile` (by
+ * default MAP when claimed, else SA). Namespace the ids with the check id (and the profile,
+ * when a check records it once per profile) so no two trails share objects.
  */
-export async function representativeTrail(ctx: CheckContext, namespace: string): Promise<Representative> {
+export async function representativeTrail(ctx: CheckContext, namespace: string, underProfile?: Profile): Promise<Representative> {
   const scenario = await Scenario.open(ctx, namespace);
   const { session } = scenario;
   const trail = new Trail(scenario);
-  const profile = defaultProfile(ctx);
+  const profile = underProfile ?? defaultProfile(ctx);
 
   // A runtime that does not claim approval gets its plans registered approved, so every
   // requirement this scenario grades is still reached (approval has its own checks).

@@ -4,9 +4,11 @@
 // still recorded (a trace that holds segments holds a failed one: how many segments a runtime
 // writes, per step or per plan, is its own business); the plan is failed and the steps keep
 // their statuses; and the trace gained a record naming each compensated step and one naming
-// the restored snapshot.
+// the restored snapshot. Graded under each claimed profile (issue 16).
 
 import { isDeepStrictEqual } from 'node:util';
+import type { Profile } from '../../src/adapter/contract.js';
+import type { CheckContext } from '../../src/kit/check.js';
 import type { Trace } from '../../src/mplp/types.js';
 import { defineCheck, findings, Stop, type Violation } from '../lib/verdict.js';
 import { rollbackGroup } from '../drift/support.js';
@@ -31,43 +33,49 @@ function rewritten(held: Trace, now: Trace): string[] {
   return out;
 }
 
+async function underProfile(ctx: CheckContext, profile: Profile | undefined, violations: Violation[]): Promise<void> {
+  const where = profile ? `under ${profile.toUpperCase()}:` : 'in a run:';
+  const run = await failingPlan(ctx, profile ? `${ID}/${profile}` : ID, { snapshot: true, compensate: true }, 'barrier');
+  const { scenario, plan } = run;
+  const background = scenario.start(plan, profile);
+  await scenario.arrivals('hold', 1, 'L3-RB-003');
+  const held = await plan.objects.trace();
+  scenario.release('hold');
+  const outcome = await scenario.finish(background, 'L3-RB-007');
+  const now = await plan.objects.trace();
+  if (!held || !now) throw new Stop({ requirement: 'L3-RB-003', message: `${where} the plan's trace cannot be read back`, expected: 'a trace bound to the plan', seen: { held: held ?? null, now: now ?? null } });
+
+  const lost = rewritten(held, now);
+  if (lost.length > 0) violations.push({ requirement: 'L3-RB-003', message: `${where} the rollback rewrote trace history: ${lost.join('; ')}`, expected: 'the trace read before the failure is a prefix of the final trace', seen: { held, now } });
+  const segments = now.segments ?? [];
+  if (segments.length > 0 && !segments.some((s) => s.status === 'failed')) {
+    violations.push({ requirement: 'L3-RB-003', message: `${where} after the rollback the trace no longer holds the failure: it has segments, none of them failed`, expected: 'a failed segment (the failed step c)', seen: { segments: segments.map((s) => s.status) } });
+  }
+
+  // d depends on the failed step: blocked or still pending, as the runtime chose (L3-ORCH-003 is a SHOULD).
+  const want = { plan: 'failed', a: 'completed', b: 'completed', c: 'failed' };
+  const seen = { plan: outcome.plan_status, ...Object.fromEntries(['a', 'b', 'c'].map((s) => [s, outcome.step_statuses[plan.stepId(s)]])) };
+  const d = outcome.step_statuses[plan.stepId('d')];
+  if (!isDeepStrictEqual(seen, want) || (d !== 'pending' && d !== 'blocked')) violations.push({ requirement: 'L3-RB-007', message: `${where} the rollback changed lifecycle statuses (they are history)`, expected: { ...want, d: 'pending or blocked' }, seen: { ...seen, d } });
+  const added = (now.events ?? []).slice((held.events ?? []).length);
+  const named = (text: string) => added.some((e) => strings(e.data).has(text));
+  const snapshot = (await rollbackGroup(scenario).snapshots()).find((s) => s.plan_id === plan.planId);
+  const unrecorded = [
+    ...['a', 'b'].filter((s) => !named(plan.stepId(s))).map((s) => `the compensation of step ${s}`),
+    ...(snapshot && named(snapshot.snapshot_id) ? [] : [`the restore of snapshot ${snapshot?.snapshot_id ?? '(none listed)'}`]),
+  ];
+  if (unrecorded.length > 0) violations.push({ requirement: 'L3-RB-007', message: `${where} the trace gained no record of ${unrecorded.join(' or ')}`, expected: 'trace events naming each compensated step and the snapshot', seen: added });
+}
+
 export default defineCheck({
   id: ID,
   title: 'After a rollback the failure, the statuses and the trace history are intact, with the rollback appended',
   requirements: ['L3-RB-003', 'L3-RB-007'],
   needs: ['rollback'],
   async run(ctx) {
-    const run = await failingPlan(ctx, ID, { snapshot: true, compensate: true }, 'barrier');
-    const { scenario, plan } = run;
-    const background = scenario.start(plan);
-    await scenario.arrivals('hold', 1, 'L3-RB-003');
-    const held = await plan.objects.trace();
-    scenario.release('hold');
-    const outcome = await scenario.finish(background, 'L3-RB-007');
-    const now = await plan.objects.trace();
-    if (!held || !now) throw new Stop({ requirement: 'L3-RB-003', message: "the plan's trace cannot be read back", expected: 'a trace bound to the plan', seen: { held: held ?? null, now: now ?? null } });
     const violations: Violation[] = [];
-
-    const lost = rewritten(held, now);
-    if (lost.length > 0) violations.push({ requirement: 'L3-RB-003', message: `the rollback rewrote trace history: ${lost.join('; ')}`, expected: 'the trace read before the failure is a prefix of the final trace', seen: { held, now } });
-    const segments = now.segments ?? [];
-    if (segments.length > 0 && !segments.some((s) => s.status === 'failed')) {
-      violations.push({ requirement: 'L3-RB-003', message: 'after the rollback the trace no longer holds the failure: it has segments, none of them failed', expected: 'a failed segment (the failed step c)', seen: { segments: segments.map((s) => s.status) } });
-    }
-
-    // d depends on the failed step: blocked or still pending, as the runtime chose (L3-ORCH-003 is a SHOULD).
-    const want = { plan: 'failed', a: 'completed', b: 'completed', c: 'failed' };
-    const seen = { plan: outcome.plan_status, ...Object.fromEntries(['a', 'b', 'c'].map((s) => [s, outcome.step_statuses[plan.stepId(s)]])) };
-    const d = outcome.step_statuses[plan.stepId('d')];
-    if (!isDeepStrictEqual(seen, want) || (d !== 'pending' && d !== 'blocked')) violations.push({ requirement: 'L3-RB-007', message: 'the rollback changed lifecycle statuses (they are history)', expected: { ...want, d: 'pending or blocked' }, seen: { ...seen, d } });
-    const added = (now.events ?? []).slice((held.events ?? []).length);
-    const named = (text: string) => added.some((e) => strings(e.data).has(text));
-    const snapshot = (await rollbackGroup(scenario).snapshots()).find((s) => s.plan_id === plan.planId);
-    const unrecorded = [
-      ...['a', 'b'].filter((s) => !named(plan.stepId(s))).map((s) => `the compensation of step ${s}`),
-      ...(snapshot && named(snapshot.snapshot_id) ? [] : [`the restore of snapshot ${snapshot?.snapshot_id ?? '(none listed)'}`]),
-    ];
-    if (unrecorded.length > 0) violations.push({ requirement: 'L3-RB-007', message: `the trace gained no record of ${unrecorded.join(' or ')}`, expected: 'trace events naming each compensated step and the snapshot', seen: added });
+    const claimed = ctx.adapter.capabilities.profiles as Profile[];
+    for (const profile of claimed.length > 0 ? claimed : [undefined]) await underProfile(ctx, profile, violations);
     return findings(violations, 'the trace read before the failure is intact, the failure is still there, statuses unchanged, the rollback appended');
   },
 });

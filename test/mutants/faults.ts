@@ -1212,6 +1212,206 @@ export const FAULTS: readonly Fault[] = [
     requirements: ['L3-VSL-007'],
     patch: () => undefined,
   },
+  // ---------------------------------------------------------------- issue 16 coverage cells
+  {
+    name: 'stops-scheduling-beyond-1000-steps',
+    description: 'steps after the first thousand of a plan never become ready (they end skipped): plans of 100+ steps run, 1,000+ do not',
+    requirements: ['L3-ORCH-005'],
+    patch: onRun((run) => {
+      const r = run as unknown as { buildSchedule(): void; remaining: Int32Array; ready: { size: number; pop(): number | undefined; push(v: number): void } };
+      const build = r.buildSchedule.bind(r);
+      r.buildSchedule = () => {
+        build();
+        for (let v = 1000; v < r.remaining.length; v++) r.remaining[v] = 1 << 30;
+        const keep: number[] = [];
+        while (r.ready.size > 0) {
+          const v = r.ready.pop()!;
+          if (v < 1000) keep.push(v);
+        }
+        for (const v of keep) r.ready.push(v);
+      };
+    }),
+  },
+  {
+    name: 'drops-step-events-in-long-sessions',
+    description: 'once a session has emitted 5,000 events, step completions are no longer announced by pipeline_stage',
+    requirements: ['L3-EVT-002'],
+    patch: (rt) => {
+      let emitted = 0;
+      onEmit((e) => (++emitted > 5000 && isStepChange(e, 'completed') ? [] : e))(rt, {});
+    },
+  },
+  {
+    name: 'pause-ignored-with-many-steps-left',
+    description: 'pausing a run with more than a hundred steps still to start is acknowledged but scheduling goes on',
+    requirements: ['L3-PAUSE-001'],
+    patch: onRun((run) => {
+      const r = run as unknown as RunSeams & { planId: string; host: { psg: ProjectSemanticGraph } };
+      const pause = r.pause.bind(r);
+      r.pause = () => {
+        if (r.host.psg.stepsOf(r.planId).length > 100) return;
+        pause();
+      };
+    }),
+  },
+  {
+    name: 'cancel-ignored-in-large-plans',
+    description: 'cancelling a run of a plan over a hundred steps answers at once but the run goes on to its end',
+    requirements: ['L3-ORCH-004'],
+    patch: onRun((run) => {
+      const r = run as unknown as RunSeams & { planId: string; host: { psg: ProjectSemanticGraph }; stop(to: 'failed' | 'cancelled'): Promise<void> };
+      const stop = r.stop.bind(r);
+      r.stop = async (to) => {
+        if (to === 'cancelled' && r.host.psg.stepsOf(r.planId).length > 100) return;
+        await stop(to);
+      };
+    }),
+  },
+  {
+    name: 'blocks-no-dependents-in-large-plans',
+    description: 'when a step of a plan over a hundred steps fails, its dependents stay pending instead of becoming blocked',
+    requirements: ['L3-ORCH-003'],
+    patch: onRun((run) => {
+      const r = run as unknown as RunSeams & { planId: string; host: { psg: ProjectSemanticGraph } };
+      const block = r.blockDependentsOfFailures.bind(r);
+      r.blockDependentsOfFailures = async () => {
+        if (r.host.psg.stepsOf(r.planId).length > 100) return;
+        await block();
+      };
+    }),
+  },
+  {
+    name: 'duplicate-step-ids-checked-in-first-100-steps',
+    description: 'a plan whose duplicate step_id comes after its hundredth step is accepted (the second step overwrites the first)',
+    requirements: ['L3-PSG-003'],
+    patch: (rt) => {
+      const load = rt.planLoad.bind(rt);
+      rt.planLoad = (bundle) => {
+        const b = bundle as { plans?: { steps: { step_id: string }[] }[] };
+        const late = (b.plans ?? []).some((p) => p.steps.length > 100 && new Set(p.steps.map((s) => s.step_id)).size < p.steps.length && new Set(p.steps.slice(0, 100).map((s) => s.step_id)).size === 100);
+        if (!late) return load(bundle);
+        const dedup = { ...b, plans: (b.plans ?? []).map((p) => ({ ...p, steps: p.steps.filter((s, i) => p.steps.findIndex((x) => x.step_id === s.step_id) === i) })) };
+        return load(dedup);
+      };
+    },
+  },
+  {
+    name: 'cycle-search-gives-up-after-500-steps',
+    description: 'a dependency cycle longer than 500 steps is not detected',
+    requirements: ['L3-DAG-001'],
+    patch: swallowPsgError((e) => e.code === 'DAG_CYCLE' && Array.isArray(e.details['cycle']) && (e.details['cycle'] as unknown[]).length > 500),
+  },
+  {
+    name: 'dangling-dependencies-checked-in-first-plan-only',
+    description: 'in a bundle of several plans only the first plan\'s dependencies are checked to name steps of the same plan (a later plan may depend on a step of another)',
+    requirements: ['L3-DAG-003'],
+    patch: (rt, options) => {
+      let last: readonly Mutation[] = [];
+      const check = rt.psg.check.bind(rt.psg);
+      rt.psg.check = (batch) => {
+        last = batch;
+        return check(batch);
+      };
+      const firstPlan = () => last.find((m) => m.op === 'add_node' && m.node.type === 'plan');
+      swallowPsgError(
+        (e) => {
+          const first = firstPlan();
+          return e.code === 'REF_UNRESOLVED' && e.details['dependency'] !== undefined && first?.op === 'add_node' && e.details['plan'] !== first.node.id;
+        },
+        (batch) => batch.filter((m) => !(m.op === 'add_edge' && !exists(rt.psg, batch, m.edge.to))),
+      )(rt, options);
+    },
+  },
+  {
+    name: 'actions-name-first-plan-of-bundle',
+    description: 'step actions of a later plan of a bundle name the first plan of that bundle as their plan_id',
+    requirements: ['L3-AEL-003'],
+    patch: (rt, options) => {
+      const firstOf = new Map<string, string>();
+      const load = rt.planLoad.bind(rt);
+      rt.planLoad = (bundle) => {
+        const plans = (bundle as { plans?: { plan_id: string }[] }).plans ?? [];
+        for (const p of plans.slice(1)) firstOf.set(p.plan_id, plans[0]!.plan_id);
+        return load(bundle);
+      };
+      const ael = options.ael as { execute(action: { plan_id: string }): Promise<unknown> };
+      const execute = ael.execute.bind(ael);
+      ael.execute = (action) => execute({ ...action, plan_id: firstOf.get(action.plan_id) ?? action.plan_id });
+    },
+  },
+  {
+    name: 'accepts-plan-changes-while-paused',
+    description: 'while a run is paused, its plan may be moved in_progress → approved (the guard treats a paused plan as not running)',
+    requirements: ['L3-LIFE-001'],
+    patch: (rt, options) => {
+      const paused = new Set<string>();
+      onRun((run) => {
+        const r = run as unknown as RunSeams & { planId: string };
+        const [pause, resume] = [r.pause.bind(r), r.resume.bind(r)];
+        r.pause = () => (paused.add(r.planId), pause());
+        r.resume = () => (paused.delete(r.planId), resume());
+      })(rt, options);
+      allowPair((o, from, to) => o === 'plan' && from === 'in_progress' && to === 'approved' && paused.size > 0)(rt, options);
+      const seams = rt as unknown as { refuseWhileRunning(ref: { type: string; id: string }, to: string): void };
+      const refuse = seams.refuseWhileRunning.bind(rt);
+      seams.refuseWhileRunning = (ref, to) => (ref.type === 'plan' && to === 'approved' && paused.has(ref.id) ? undefined : refuse(ref, to));
+    },
+  },
+  {
+    name: 'unblocks-steps-after-plan-failed',
+    description: 'a blocked step of a failed plan may be moved back to pending',
+    requirements: ['L3-LIFE-013'],
+    patch: (rt, options) => {
+      allowPair((o, from, to) => o === 'step' && from === 'blocked' && to === 'pending')(rt, options);
+      const refuse = rt.refuseAfterPlanEnd.bind(rt);
+      rt.refuseAfterPlanEnd = (stepId, to) => (to === 'pending' && rt.psg.node(stepId)?.status === 'blocked' ? undefined : refuse(stepId, to));
+    },
+  },
+  {
+    name: 'cancel-ends-one-step-plans-at-once',
+    description: 'cancelling a running plan of one step ends the plan cancelled while its step still runs',
+    requirements: ['L3-ORCH-009'],
+    patch: onRun((run) => {
+      const r = run as unknown as RunSeams & { planId: string; host: { psg: ProjectSemanticGraph }; stop(to: 'failed' | 'cancelled'): Promise<void> };
+      const stop = r.stop.bind(r);
+      r.stop = async (to) => {
+        if (r.host.psg.stepsOf(r.planId).length !== 1) return stop(to);
+        r.stopping = to;
+        await r.finish(to);
+      };
+    }),
+  },
+  {
+    name: 'sa-runs-in-suspended-context',
+    description: 'an SA run keeps starting steps after its Context was suspended mid-run (MAP runs hold)',
+    requirements: ['L3-LIFE-012'],
+    patch: (rt, options) => {
+      const guard = rt.transitionGuard;
+      const saPlans = new Set<string>();
+      rt.transitionGuard = (object, id, from, to, guards) => guard(object, id, from, to, object === 'step' && [...saPlans].some((p) => rt.psg.stepsOf(p).includes(id)) ? (g) => (g === 'context_active' ? null : guards(g)) : guards);
+      onRun((run) => {
+        const r = run as unknown as RunSeams & { planId: string; profile: string };
+        if (r.profile !== 'sa') return;
+        saPlans.add(r.planId);
+        const host = run.host as RunSeams['host'] & { psg: ProjectSemanticGraph };
+        const status = host.status.bind(host);
+        (run as unknown as { host: unknown }).host = { ...host, status: (nodeId: string) => (host.psg.node(nodeId)?.type === 'context' ? 'active' : status(nodeId)) };
+      })(rt, options);
+    },
+  },
+  {
+    name: 'sa-stage-status-unmapped',
+    description: 'in SA runs, a step\'s change to in_progress is announced with stage_status pending instead of running',
+    requirements: ['L3-EVT-011'],
+    patch: (rt, options) => {
+      const saSteps = new Set<string>();
+      onRun((run) => {
+        const r = run as unknown as { planId: string; profile: string };
+        if (r.profile === 'sa') for (const s of rt.psg.stepsOf(r.planId)) saSteps.add(s);
+      })(rt, options);
+      onEmit((e) => (isStepChange(e, 'in_progress') && saSteps.has(String(e.payload?.['resource_id'])) ? { ...e, stage_status: 'pending' } as BusEvent : e))(rt, options);
+    },
+  },
 ];
 
 /** Faults planted through constructor options rather than patched in. */
