@@ -1,0 +1,46 @@
+// L3-EVT-006 on the pause path, which events.envelope.valid-on-every-path does not take: a plan
+// paused while a step runs, then resumed and run to its end. Every event of the session —
+// the pause and resume notifications (digest §3.9, §5.9) included — is valid against its
+// envelope (event core plus family schema, or the SA / MAP event schema).
+
+import { validate } from '../../src/mplp/validate.js';
+import { Scenario } from '../lib/scenario.js';
+import { defineCheck, findings, type Violation } from '../lib/verdict.js';
+
+const ID = 'events.envelope.valid-around-pause';
+const BARRIER = 'held-while-pausing';
+
+export default defineCheck({
+  id: ID,
+  title: 'Every event of a run that is paused and resumed is a valid envelope',
+  requirements: ['L3-EVT-006'],
+  needs: ['pauseResume'],
+  async run(ctx) {
+    const s = await Scenario.open(ctx, ID);
+    const plan = s.plan('paused', { steps: { a: {}, b: { after: ['a'] } }, actions: { a: { barrier: BARRIER } } });
+    await s.loadApproved(plan);
+    const run = s.start(plan);
+    await s.arrivals(BARRIER, 1);
+    s.must('pausing the running plan', await s.session.pause(plan.planId), 'L3-PAUSE-001');
+    s.release(BARRIER);
+    await s.quiesce();
+    s.must('resuming the paused plan', await s.session.resume(plan.planId), 'L3-PAUSE-001');
+    let outcome = await s.finish(run);
+    if (outcome.paused) outcome = await s.runToEnd(plan);
+    const events = await s.session.events();
+    const violations: Violation[] = [];
+    events.forEach((e, i) => {
+      const r = validate('event', e);
+      if (!r.ok) {
+        violations.push({
+          requirement: 'L3-EVT-006',
+          message: `event #${i} (${String(e.event_type)}) is not valid against its envelope: ${r.errors.map((x) => `${x.path || '(root)'} ${x.message}`).join('; ')}`,
+          expected: 'event core + family schema, or the SA / MAP event schema',
+          seen: r.errors,
+          events: [e],
+        });
+      }
+    });
+    return findings(violations, `${events.length} events of a run paused and resumed (plan ${outcome.plan_status}) are valid envelopes`, undefined, events.length);
+  },
+});
