@@ -3,7 +3,8 @@
 // which holds every folder measured so far), with the mutants listed in
 // test/mutants/equivalent.yaml taken out. Score = (killed + timeout) / (mutants − equivalent −
 // ignored − compile errors); a mutant no check reaches (no coverage) counts as not killed.
-// `--survivors` also lists each non-equivalent survivor and uncovered mutant.
+// `--survivors` also lists each non-equivalent survivor and uncovered mutant; `--yaml` prints
+// them as equivalent.yaml entries to fill in (kind, reason) or to kill.
 
 import { readFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
@@ -13,6 +14,7 @@ import { parse } from 'yaml';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const args = process.argv.slice(2);
 const listSurvivors = args.includes('--survivors');
+const yamlSkeleton = args.includes('--yaml');
 const reportFile = args.find((a) => !a.startsWith('--')) ?? join(root, 'reports/mutation/stryker-incremental.json');
 const report = JSON.parse(readFileSync(reportFile, 'utf8'));
 
@@ -26,13 +28,20 @@ export function originalText(source, location) {
   return [lines[start.line - 1].slice(start.column - 1), ...lines.slice(start.line, end.line - 1), lines[end.line - 1].slice(0, end.column - 1)].join('\n');
 }
 
-/** An equivalent entry names a mutant by file, mutator, the original code (whole, or its first part) and the replacement. */
-export function matches(entry, file, mutant, original) {
+/**
+ * An equivalent entry names a mutant by file, mutator, the original code (whole, or its first
+ * part with `prefix: true`) and the replacement; `context`, when the original code occurs more
+ * than once, is code of the mutant's line(s) around it that tells the occurrences apart.
+ */
+export function matches(entry, file, mutant, original, source) {
   if (entry.file !== file || entry.mutator !== mutant.mutatorName) return false;
   if (normalise(entry.replacement) !== normalise(mutant.replacement ?? '')) return false;
   const o = normalise(original);
   const e = normalise(entry.original);
-  return o === e || (entry.prefix === true && o.startsWith(e));
+  if (!(o === e || (entry.prefix === true && o.startsWith(e)))) return false;
+  if (entry.context === undefined) return true;
+  const lines = source.split('\n').slice(mutant.location.start.line - 1, mutant.location.end.line).join('\n');
+  return normalise(lines).includes(normalise(entry.context));
 }
 
 const equivalents = parse(readFileSync(join(root, 'test/mutants/equivalent.yaml'), 'utf8'))?.equivalents ?? [];
@@ -40,6 +49,7 @@ const used = new Map(equivalents.map((e) => [e, 0]));
 
 const rows = new Map();
 const leftovers = [];
+const skeletons = [];
 for (const [name, file] of Object.entries(report.files)) {
   const rel = relative(root, join(root, name)).replaceAll('\\', '/');
   const folder = dirname(rel) === 'src/runtime' ? rel : `${dirname(rel)}/`;
@@ -48,7 +58,7 @@ for (const [name, file] of Object.entries(report.files)) {
   for (const m of file.mutants) {
     row.mutants++;
     const original = originalText(file.source, m.location);
-    const eq = equivalents.find((e) => matches(e, rel, m, original));
+    const eq = equivalents.find((e) => matches(e, rel, m, original, file.source));
     if (eq) used.set(eq, used.get(eq) + 1);
     if (eq && (m.status === 'Survived' || m.status === 'NoCoverage')) {
       row.equivalent++;
@@ -60,6 +70,7 @@ for (const [name, file] of Object.entries(report.files)) {
     else if (m.status === 'NoCoverage') row.noCoverage++;
     else row.other++;
     if (m.status === 'Survived' || m.status === 'NoCoverage') {
+      skeletons.push(`  - file: ${rel}\n    mutator: ${m.mutatorName}\n    original: ${JSON.stringify(normalise(original).length > 160 ? normalise(original).slice(0, 120) : normalise(original))}\n${normalise(original).length > 160 ? '    prefix: true\n' : ''}    replacement: ${JSON.stringify(normalise(m.replacement ?? ''))}\n    context: ${JSON.stringify(normalise(file.source.split('\n').slice(m.location.start.line - 1, m.location.end.line).join('\n')).slice(0, 160))}\n    kind: \n    reason: # ${m.status} at line ${m.location.start.line}`);
       leftovers.push(`${m.status.padEnd(10)} ${rel}:${m.location.start.line}:${m.location.start.column} ${m.mutatorName}: ${JSON.stringify(normalise(original).slice(0, 100))} -> ${JSON.stringify(normalise(m.replacement ?? '').slice(0, 60))}`);
     }
   }
@@ -80,4 +91,5 @@ console.log(`| **all** | ${total.mutants} | ${total.killed} | ${total.timeout} |
 if (total.other > 0) console.log(`\n${total.other} mutants ended otherwise (compile or runtime errors, ignored): not counted.`);
 const stale = [...used].filter(([e, n]) => n === 0 && Object.keys(report.files).some((f) => f === e.file));
 if (stale.length > 0) console.log(`\nequivalent.yaml entries matching no mutant of this report:\n${stale.map(([e]) => `  ${e.file} ${e.mutator} ${JSON.stringify(e.original)}`).join('\n')}`);
+if (yamlSkeleton) console.log(`\n${skeletons.join('\n')}`);
 if (listSurvivors && leftovers.length > 0) console.log(`\n${leftovers.join('\n')}`);

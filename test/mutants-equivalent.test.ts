@@ -25,6 +25,7 @@ interface Entry {
   original: string;
   replacement: string;
   prefix?: boolean;
+  context?: string;
   kind: string;
   reason: string;
 }
@@ -37,20 +38,21 @@ describe('test/mutants/equivalent.yaml', () => {
     expect(Array.isArray(entries)).toBe(true);
     for (const [i, e] of entries.entries()) {
       const where = `entry ${i} (${e?.file} ${e?.original})`;
-      expect(Object.keys(e).filter((k) => !['file', 'mutator', 'original', 'replacement', 'prefix', 'kind', 'reason'].includes(k)), where).toEqual([]);
+      expect(Object.keys(e).filter((k) => !['file', 'mutator', 'original', 'replacement', 'prefix', 'context', 'kind', 'reason'].includes(k)), where).toEqual([]);
       expect(typeof e.file, where).toBe('string');
       expect(e.file, where).toMatch(/^src\/runtime\/.+\.ts$/);
       expect(MUTATORS, where).toContain(e.mutator);
       expect(typeof e.original === 'string' && e.original.trim() !== '', where).toBe(true);
       expect(typeof e.replacement, where).toBe('string');
       if (e.prefix !== undefined) expect(typeof e.prefix, where).toBe('boolean');
+      if (e.context !== undefined) expect(normalise(e.context).includes(normalise(e.original)) || e.prefix === true, `${where}: the context holds the original code`).toBe(true);
       expect(KINDS, where).toContain(e.kind);
       expect(typeof e.reason === 'string' && e.reason.trim().length >= 20, `${where}: a reason of a sentence`).toBe(true);
     }
   });
 
   it('names each mutant once', () => {
-    const keys = entries.map((e) => [e.file, e.mutator, normalise(e.original), normalise(e.replacement)].join('\u0000'));
+    const keys = entries.map((e) => [e.file, e.mutator, normalise(e.original), normalise(e.replacement), normalise(e.context ?? '')].join('\u0000'));
     expect(keys.filter((k, i) => keys.indexOf(k) !== i)).toEqual([]);
   });
 
@@ -58,7 +60,9 @@ describe('test/mutants/equivalent.yaml', () => {
     for (const e of entries) {
       const file = join(root, e.file);
       expect(existsSync(file), e.file).toBe(true);
-      expect(normalise(readFileSync(file, 'utf8')).includes(normalise(e.original)), `${e.file} no longer contains ${JSON.stringify(e.original)}: update or drop the entry`).toBe(true);
+      const code = normalise(readFileSync(file, 'utf8'));
+      expect(code.includes(normalise(e.original)), `${e.file} no longer contains ${JSON.stringify(e.original)}: update or drop the entry`).toBe(true);
+      if (e.context !== undefined) expect(code.includes(normalise(e.context)), `${e.file} no longer contains ${JSON.stringify(e.context)}: update or drop the entry`).toBe(true);
     }
   });
 });

@@ -13,7 +13,7 @@ const ID = 'events.envelope.valid-after-drift';
 export default defineCheck({
   id: ID,
   title: 'Every event of a run that writes files, a drift scan and fs-wins reconciliation is a valid envelope',
-  requirements: ['L3-EVT-006'],
+  requirements: ['L3-EVT-006', 'L3-EVT-007'],
   needs: ['drift'],
   async run(ctx) {
     const t = await trackedWorkspace(ctx, ID, BASE_FILES);
@@ -32,6 +32,10 @@ export default defineCheck({
           seen: r.errors,
           events: [e],
         });
+      }
+      // Upstream observability invariant obs_event_type_non_empty (digest §7.3); the schema lets "" through.
+      if (typeof e.event_type !== 'string' || e.event_type.trim() === '') {
+        violations.push({ requirement: 'L3-EVT-007', message: `event #${i} has an empty event_type (observability invariant obs_event_type_non_empty)`, expected: 'a non-empty event_type', seen: e.event_type, events: [e] });
       }
     });
     return findings(violations, `${events.length} events of a run writing files, a scan and fs-wins reconciliation are valid envelopes`, undefined, events.length);

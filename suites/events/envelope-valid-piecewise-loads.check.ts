@@ -13,7 +13,7 @@ const ID = 'events.envelope.valid-piecewise-loads';
 export default defineCheck({
   id: ID,
   title: 'Every event of loads of a lone Context, then its Plan, is a valid envelope',
-  requirements: ['L3-EVT-006'],
+  requirements: ['L3-EVT-006', 'L3-EVT-007'],
   async run(ctx) {
     const s = await Scenario.open(ctx, ID);
     const plan = s.plan('piecewise', { steps: { a: {}, b: { after: ['a'] } } });
@@ -31,6 +31,10 @@ export default defineCheck({
           seen: r.errors,
           events: [e],
         });
+      }
+      // Upstream observability invariant obs_event_type_non_empty (digest §7.3); the schema lets "" through.
+      if (typeof e.event_type !== 'string' || e.event_type.trim() === '') {
+        violations.push({ requirement: 'L3-EVT-007', message: `event #${i} has an empty event_type (observability invariant obs_event_type_non_empty)`, expected: 'a non-empty event_type', seen: e.event_type, events: [e] });
       }
     });
     return findings(violations, `${events.length} events of two piecewise loads are valid envelopes`, undefined, events.length);
