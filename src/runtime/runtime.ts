@@ -20,21 +20,22 @@ import type {
   Trace,
   TraceSegment,
 } from '../mplp/types.js';
+import { copyValue } from '../mplp/copy.js';
 import { validate as validateSchema, formatErrors, type SchemaKind } from '../mplp/validate.js';
 import { InMemoryAEL } from './ael/in-memory.js';
 import { ProjectFiles } from './artifacts/project-files.js';
 import type { IntervalTimer } from './drift/monitor.js';
 import type { ActionExecutionLayer } from './ael/types.js';
 import { RuntimeError, TransitionError } from './errors.js';
-import { EventBus } from './events/bus.js';
+import { EventBus, type EventCursor, type EventSink } from './events/bus.js';
 import { EventFactory, systemClock, type Clock } from './events/factory.js';
 import { checkTransition, type GuardEvaluator } from './lifecycle/guard.js';
 import { Mutex } from './lock.js';
 import { PlanRun, type RunOutcome, type RunProfile } from './orchestrator/plan-run.js';
-import { ProjectSemanticGraph, type Change, type Mutation, type NodeType, type PsgNode } from './psg/graph.js';
+import { ProjectSemanticGraph, type Change, type Mutation, type NodeType, type PsgEdge, type PsgNode } from './psg/graph.js';
 import { ModuleRegistry, type RuntimeModuleRegistry } from './registry/modules.js';
 import { InMemoryVSL } from './vsl/in-memory.js';
-import { writeAll, type ValueStateLayer } from './vsl/types.js';
+import { writeAll, writeSnapshots, type ValueStateLayer } from './vsl/types.js';
 
 export interface RuntimeOptions {
   vsl?: ValueStateLayer;
@@ -52,6 +53,8 @@ export interface RuntimeOptions {
   workspace?: string;
   /** Timer of interval drift scans (default setInterval); tests inject a fake one. */
   timer?: IntervalTimer;
+  /** Where events go: sinks see each one as it is emitted; `retain: false` keeps none in memory. */
+  events?: { sink?: EventSink; retain?: boolean };
 }
 
 export interface LoadBundle {
@@ -75,6 +78,16 @@ export interface DecisionInput {
   reason?: string;
 }
 
+/** One status change a transaction made. */
+interface AppliedChange {
+  object: LifecycleObject;
+  id: string;
+  from: string;
+  to: string;
+}
+
+const NO_MUTATIONS: readonly Mutation[] = [];
+
 /** A status change plus whatever must commit with it. */
 interface StatusChangeRequest {
   object: LifecycleObject;
@@ -95,7 +108,7 @@ const PLAN_TERMINAL: ReadonlySet<string> = new Set(LIFECYCLE_TABLES.plan.termina
 const META: Meta = { protocol_version: '1.0.0', schema_version: '1.0.0' };
 
 export class L3Runtime {
-  readonly bus = new EventBus();
+  readonly bus: EventBus;
   readonly psg = new ProjectSemanticGraph();
   readonly modules: ModuleRegistry;
   readonly vsl: ValueStateLayer;
@@ -130,7 +143,9 @@ export class L3Runtime {
     this.maxConcurrency = Math.max(1, options.maxConcurrency ?? 4);
     this.modules = new ModuleRegistry(options.modules);
     this.validateObjects = options.validateObjects ?? true;
-    this.factory = new EventFactory(this.ids, this.clock, options.graphId ?? this.ids.next());
+    const graphId = options.graphId ?? this.ids.next();
+    this.bus = new EventBus({ ids: this.ids, clock: this.clock, graphId, retain: options.events?.retain ?? true, sinks: options.events?.sink ? [options.events.sink] : [] });
+    this.factory = new EventFactory(this.ids, this.clock, graphId, this.bus);
     this.files = new ProjectFiles(
       {
         psg: this.psg,
@@ -151,8 +166,14 @@ export class L3Runtime {
 
   // ---------------------------------------------------------------- reading
 
-  events(): BusEvent[] {
-    return this.bus.events();
+  /** The events so far (fresh objects), or with a cursor those after `after` (a payload.seq), at most `limit`. */
+  events(cursor?: EventCursor | null): BusEvent[] {
+    return this.bus.events(cursor);
+  }
+
+  /** The same events one at a time, as they are read. */
+  eventStream(cursor?: EventCursor | null): Generator<BusEvent, void, undefined> {
+    return this.bus.stream(cursor);
   }
 
   graph(): ReturnType<ProjectSemanticGraph['export']> {
@@ -175,20 +196,22 @@ export class L3Runtime {
   }
 
   protected assemble(node: PsgNode, statusOverride?: string): Record<string, unknown> {
-    const status = statusOverride ?? node.status;
-    const base: Record<string, unknown> = { ...node.data };
-    if (STATUS_FIELD_OWNERS.has(node.type) && status !== undefined) base['status'] = status;
+    const status = STATUS_FIELD_OWNERS.has(node.type) ? statusOverride ?? node.status : undefined;
     switch (node.type) {
-      case 'plan':
-        base['steps'] = this.psg.stepsOf(node.id).map((s) => this.stepObject(s));
+      case 'plan': {
+        const base = withStatus(node.data, undefined, status);
+        const steps = this.psg.stepsOf(node.id);
+        const list = new Array<PlanStep>(steps.length);
+        for (let i = 0; i < steps.length; i++) list[i] = this.stepObject(steps[i]!);
+        base['steps'] = list;
         return reorderPlan(base);
+      }
       case 'step':
-        delete base['plan_id'];
-        return base;
+        return withStatus(node.data, 'plan_id', status);
       case 'segment':
-        delete base['trace_id'];
-        return base;
+        return withStatus(node.data, 'trace_id', status);
       case 'trace': {
+        const base = withStatus(node.data, undefined, status);
         const segments = (this.traceSegments.get(node.id) ?? []).map((s) => this.assemble(this.psg.node(s)!));
         if (segments.length > 0) base['segments'] = segments;
         const events = this.traceEvents.get(node.id) ?? [];
@@ -196,14 +219,14 @@ export class L3Runtime {
         return base;
       }
       default:
-        return base;
+        return withStatus(node.data, undefined, status);
     }
   }
 
+  /** A step as its plan lists it (a fresh object: VSL snapshots and plan objects are built from it). */
   protected stepObject(stepId: string, statusOverride?: string): PlanStep {
     const n = this.psg.node(stepId)!;
-    const { plan_id: _plan, ...rest } = n.data as Record<string, unknown>;
-    return { ...(rest as Omit<PlanStep, 'status'>), status: (statusOverride ?? n.status) as PlanStep['status'] };
+    return withStatus(n.data, 'plan_id', statusOverride ?? n.status) as unknown as PlanStep;
   }
 
   // ---------------------------------------------------------------- loading
@@ -226,7 +249,8 @@ export class L3Runtime {
     }
     const plan = this.planLoad(bundle);
     this.psg.check(plan.mutations);
-    await writeAll(this.vsl, plan.vsl);
+    const writing = writeSnapshots(this.vsl, plan.vsl);
+    if (writing) await writing;
     const change = this.psg.apply(plan.mutations);
     for (const after of plan.afterApply) after();
     this.emitGraphUpdate(change, plan.sourceModule, plan.projectId);
@@ -256,15 +280,18 @@ export class L3Runtime {
     const tracedPlans = new Set((bundle.traces ?? []).map((t) => t.plan_id).filter((p): p is string => !!p));
     const confirmedTargets = new Set((bundle.confirms ?? []).map((c) => c.target_id));
 
-    for (const c of bundle.contexts ?? []) {
+    // Objects are copied once here: the PSG and the VSL then share the runtime's own copy
+    // (VSL values as snapshots nobody changes), never the caller's objects.
+    for (const input of bundle.contexts ?? []) {
+      const c = copyValue(input);
       kinds.add('context');
       projectId ??= c.context_id;
-      const { status, ...data } = c;
-      nodes.push({ op: 'add_node', node: { type: 'context', id: c.context_id, status, data } });
+      nodes.push({ op: 'add_node', node: { type: 'context', id: c.context_id, status: c.status, data: dataOf(c) } });
       vsl.push([`contexts/${c.context_id}`, c]);
     }
 
-    for (const p of bundle.plans ?? []) {
+    for (const input of bundle.plans ?? []) {
+      const p = copyValue(input);
       kinds.add('plan');
       projectId ??= p.context_id;
       if (!PLAN_LOAD_STATUSES.has(p.status)) {
@@ -282,12 +309,12 @@ export class L3Runtime {
       nodes.push({ op: 'add_node', node: { type: 'plan', id: p.plan_id, status, data } });
       edges.push({ op: 'add_edge', edge: { from: p.plan_id, to: p.context_id, type: 'plan_context' } });
       for (const s of steps) {
-        const { status: stepStatus, ...stepData } = s;
-        nodes.push({ op: 'add_node', node: { type: 'step', id: s.step_id, status: stepStatus, data: { ...stepData, plan_id: p.plan_id } } });
+        nodes.push({ op: 'add_node', node: { type: 'step', id: s.step_id, status: s.status, data: dataOf(s, 'plan_id', p.plan_id) } });
         edges.push({ op: 'add_edge', edge: { from: s.step_id, to: p.plan_id, type: 'step_plan' } });
       }
       for (const s of steps) {
-        for (const d of s.dependencies ?? []) edges.push({ op: 'add_edge', edge: { from: s.step_id, to: d, type: 'depends_on' } });
+        const deps = s.dependencies;
+        if (deps) for (let i = 0; i < deps.length; i++) edges.push({ op: 'add_edge', edge: { from: s.step_id, to: deps[i]!, type: 'depends_on' } });
       }
       vsl.push([`plans/${p.plan_id}`, p]);
       if (!tracedPlans.has(p.plan_id)) {
@@ -307,7 +334,8 @@ export class L3Runtime {
       }
     }
 
-    for (const t of bundle.traces ?? []) {
+    for (const input of bundle.traces ?? []) {
+      const t = copyValue(input);
       kinds.add('trace');
       if (t.root_span.trace_id !== t.trace_id) {
         throw new RuntimeError('REF_UNRESOLVED', `trace ${t.trace_id}: root_span.trace_id ${t.root_span.trace_id} must be the trace's own id`, { id: t.trace_id });
@@ -318,8 +346,7 @@ export class L3Runtime {
       if (t.plan_id) edges.push({ op: 'add_edge', edge: { from: t.trace_id, to: t.plan_id, type: 'trace_plan' } });
       const segIds: string[] = [];
       for (const s of segments ?? []) {
-        const { status: segStatus, ...segData } = s;
-        nodes.push({ op: 'add_node', node: { type: 'segment', id: s.segment_id, status: segStatus, data: segData } });
+        nodes.push({ op: 'add_node', node: { type: 'segment', id: s.segment_id, status: s.status, data: dataOf(s) } });
         edges.push({ op: 'add_edge', edge: { from: s.segment_id, to: t.trace_id, type: 'segment_trace' } });
         if (s.parent_segment_id) edges.push({ op: 'add_edge', edge: { from: s.segment_id, to: s.parent_segment_id, type: 'segment_trace' } });
         segIds.push(s.segment_id);
@@ -332,29 +359,30 @@ export class L3Runtime {
       });
     }
 
-    for (const c of bundle.confirms ?? []) {
+    for (const input of bundle.confirms ?? []) {
+      const c = copyValue(input);
       kinds.add('confirm');
       const latest = c.decisions?.at(-1);
       if (latest && latest.status !== c.status) {
         throw new RuntimeError('INVALID_STATE', `confirm ${c.confirm_id} is ${c.status} but its latest decision is ${latest.status} (digest §3.5)`, { id: c.confirm_id });
       }
-      const { status, ...data } = c;
-      nodes.push({ op: 'add_node', node: { type: 'confirm', id: c.confirm_id, status, data } });
+      nodes.push({ op: 'add_node', node: { type: 'confirm', id: c.confirm_id, status: c.status, data: dataOf(c) } });
       edges.push({ op: 'add_edge', edge: { from: c.confirm_id, to: c.target_id, type: 'confirm_target' } });
       vsl.push([`confirms/${c.confirm_id}`, c]);
       afterApply.push(() => this.indexConfirm(c.target_id, c.confirm_id));
     }
 
-    for (const r of bundle.roles ?? []) {
+    for (const input of bundle.roles ?? []) {
+      const r = copyValue(input);
       kinds.add('role');
       nodes.push({ op: 'add_node', node: { type: 'role', id: r.role_id, data: { ...r } } });
       vsl.push([`roles/${r.role_id}`, r]);
     }
 
-    for (const c of bundle.collabs ?? []) {
+    for (const input of bundle.collabs ?? []) {
+      const c = copyValue(input);
       kinds.add('collab');
-      const { status, ...data } = c;
-      nodes.push({ op: 'add_node', node: { type: 'collab', id: c.collab_id, status, data } });
+      nodes.push({ op: 'add_node', node: { type: 'collab', id: c.collab_id, status: c.status, data: dataOf(c) } });
       edges.push({ op: 'add_edge', edge: { from: c.collab_id, to: c.context_id, type: 'collab_context' } });
       vsl.push([`collabs/${c.collab_id}`, c]);
     }
@@ -482,13 +510,33 @@ export class L3Runtime {
     return node.type as LifecycleObject;
   }
 
-  /** Cross-object guards of digest §3.1–§3.2, evaluated against the current PSG when a row asks. */
+  /**
+   * Cross-object guards of digest §3.1–§3.2, evaluated against the current PSG when a row asks.
+   * One evaluator serves every check (no closure per status change): it reads the subject set
+   * here, and the guard calls it synchronously right after.
+   */
   protected guardsFor(object: LifecycleObject, id: string): GuardEvaluator {
-    return (guard) => this.evaluateGuard(guard, object, id);
+    this.guardSubject.object = object;
+    this.guardSubject.id = id;
+    this.guardSubject.planId = undefined;
+    return this.subjectGuards;
+  }
+
+  private readonly guardSubject: { object: LifecycleObject; id: string; planId: string | undefined } = { object: 'plan', id: '', planId: undefined };
+  private readonly subjectGuards: GuardEvaluator = (guard) => this.evaluateGuard(guard, this.guardSubject.object, this.guardSubject.id);
+
+  /** The plan a guard is about: the subject itself, or a step's plan (looked up once per subject). */
+  private guardPlan(object: LifecycleObject, id: string): string {
+    if (object !== 'step') return id;
+    const subject = this.guardSubject;
+    if (subject.id === id && subject.planId !== undefined) return subject.planId;
+    const planId = this.psg.node(id)!.data['plan_id'] as string;
+    if (subject.id === id) subject.planId = planId;
+    return planId;
   }
 
   protected evaluateGuard(guard: GuardName, object: LifecycleObject, id: string): string | null {
-    const planId = object === 'step' ? (this.psg.node(id)!.data['plan_id'] as string) : id;
+    const planId = this.guardPlan(object, id);
     switch (guard) {
       case 'plan_has_steps':
         return this.psg.stepsOf(planId).length > 0 ? null : 'the plan has no steps';
@@ -514,8 +562,13 @@ export class L3Runtime {
       case 'dependency_failed':
         return this.psg.dependenciesOf(id).some((d) => this.status(d) === 'failed' || this.status(d) === 'blocked') ? null : 'no dependency failed';
       case 'all_steps_done': {
-        const open = this.psg.stepsOf(planId).filter((s) => this.status(s) !== 'completed' && this.status(s) !== 'skipped');
-        return open.length === 0 ? null : `${open.length} step(s) not completed or skipped`;
+        const steps = this.psg.stepsOf(planId);
+        let open = 0;
+        for (let i = 0; i < steps.length; i++) {
+          const st = this.status(steps[i]!);
+          if (st !== 'completed' && st !== 'skipped') open++;
+        }
+        return open === 0 ? null : `${open} step(s) not completed or skipped`;
       }
       case 'new_review_round':
         return this.reopenedConfirms.has(id) ? null : 'the rejected round was not reopened by a resubmission';
@@ -523,23 +576,101 @@ export class L3Runtime {
   }
 
   /** Runs a status change (plus coupled changes) as one transaction. Caller holds the lock. */
-  protected async changeStatusLocked(req: StatusChangeRequest): Promise<boolean> {
+  protected changeStatusLocked(req: StatusChangeRequest): Promise<boolean> {
+    try {
+      const done = this.changeStatusNow(req);
+      return typeof done === 'boolean' ? Promise.resolve(done) : done;
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  }
+
+  /**
+   * changeStatusLocked's work, done at once when the VSL takes snapshots synchronously (the
+   * in-memory one): then the answer is a boolean, otherwise a promise that settles once the
+   * VSL write and the rest are done. Caller holds the lock.
+   */
+  protected changeStatusNow(req: StatusChangeRequest): boolean | Promise<boolean> {
     const node = this.psg.node(req.id);
     if (!node) throw new RuntimeError('NOT_FOUND', `no ${req.object} ${req.id}`, { id: req.id });
     const from = node.status ?? '';
     const verdict = this.transitionGuard(req.object, req.id, from, req.to, this.guardsFor(req.object, req.id));
     if (verdict.kind === 'same') return false;
-    const changes = [{ object: req.object, id: req.id, from, to: req.to }];
-    const batch: Mutation[] = [{ op: 'update_node', id: req.id, status: req.to, ...(req.data ? { data: req.data } : {}) }];
-    for (const c of req.coupled ?? []) {
-      const cFrom = this.status(c.id) ?? '';
-      if (this.transitionGuard(c.object, c.id, cFrom, c.to, this.guardsFor(c.object, c.id)).kind === 'same') continue;
-      changes.push({ object: c.object, id: c.id, from: cFrom, to: c.to });
-      batch.push({ op: 'update_node', id: c.id, status: c.to });
+    if (req.coupled === undefined && req.data === undefined && this.lean && this.leanStatusChange(req, node, from)) return true;
+    const changes: AppliedChange[] = [{ object: req.object, id: req.id, from, to: req.to }];
+    const update: Mutation = req.data ? { op: 'update_node', id: req.id, status: req.to, data: req.data } : { op: 'update_node', id: req.id, status: req.to };
+    const batch: Mutation[] = [update];
+    if (req.coupled) {
+      for (const c of req.coupled) {
+        const cFrom = this.status(c.id) ?? '';
+        if (this.transitionGuard(c.object, c.id, cFrom, c.to, this.guardsFor(c.object, c.id)).kind === 'same') continue;
+        changes.push({ object: c.object, id: c.id, from: cFrom, to: c.to });
+        batch.push({ op: 'update_node', id: c.id, status: c.to });
+      }
     }
-    batch.push(...(req.extra ?? []));
+    const extra = req.extra ?? NO_MUTATIONS;
+    for (let i = 0; i < extra.length; i++) batch.push(extra[i]!);
     this.psg.check(batch);
-    await writeAll(this.vsl, this.persistedState(changes, req.extra ?? []));
+    const writing = writeSnapshots(this.vsl, this.persistedState(changes, extra));
+    if (writing) return writing.then(() => this.applyStatusChange(req, batch, changes));
+    return this.applyStatusChange(req, batch, changes);
+  }
+
+  /**
+   * Whether status changes may take the lean path: the VSL takes snapshots synchronously and
+   * none of the seams that path stands in for (PSG check and apply, persistedState,
+   * applyStatusChange, noteSegments) was replaced. Otherwise every change goes through them.
+   */
+  protected get lean(): boolean {
+    const own = L3Runtime.prototype;
+    return this.vsl.putShared !== undefined && this.psg.plain && this.persistedState === own.persistedState &&
+      this.applyStatusChange === own.applyStatusChange && this.noteSegments === own.noteSegments;
+  }
+
+  /**
+   * A status change of one object, alone or with one new leaf node (a step's trace segment),
+   * done synchronously with no batch, mutation list or change object unless an event needs
+   * one: what every step start and end makes. The same checks, VSL entries, PSG result and
+   * events as the general path, which handles every other request (answer false).
+   */
+  protected leanStatusChange(req: StatusChangeRequest, node: PsgNode, from: string): boolean {
+    let leaf: PsgNode | undefined;
+    let edge: PsgEdge | undefined;
+    const extra = req.extra;
+    if (extra !== undefined && extra.length > 0) {
+      const a = extra[0]!, b = extra[1];
+      if (extra.length !== 2 || a.op !== 'add_node' || b?.op !== 'add_edge' || b.edge.from !== a.node.id || b.edge.type === 'depends_on' || b.edge.type === 'step_plan') return false;
+      leaf = a.node;
+      edge = b.edge;
+    }
+    const psg = this.psg;
+    psg.checkUpdate(req.id, node.type);
+    if (leaf) psg.checkLeaf(leaf, edge!);
+    const vsl = this.vsl;
+    if (req.object === 'step') vsl.putShared!(`plans/${node.data['plan_id']}/steps/${req.id}`, withStatus(node.data, 'plan_id', req.to));
+    else if (req.object !== 'segment') vsl.putShared!(`${req.object}s/${req.id}`, this.assemble(node, req.to));
+    if (leaf?.type === 'segment') vsl.putShared!(`traces/${leaf.data['trace_id']}/segments/${leaf.id}`, withStatus(leaf.data, 'trace_id', leaf.status));
+    else if (leaf?.type === 'confirm') vsl.putShared!(`confirms/${leaf.id}`, withStatus(leaf.data, undefined, leaf.status));
+    psg.setStatus(node, req.to);
+    if (!leaf) {
+      this.afterStatusChange(req.object, req.id, from, req.to, req.reason, node);
+      return true;
+    }
+    psg.addLeaf(leaf, edge!);
+    const change: Change = {
+      nodes: [{ type: node.type, id: req.id, op: 'update' }, { type: leaf.type, id: leaf.id, op: 'add' }],
+      edges: [{ from: edge!.from, to: edge!.to, type: edge!.type, op: 'add' }],
+      nodeDelta: 1,
+      edgeDelta: 1,
+    };
+    if (leaf.type === 'segment') this.noteSegment(leaf);
+    this.afterStatusChange(req.object, req.id, from, req.to, req.reason, node);
+    this.emitGraphUpdate(change, req.object, this.projectOf(req.id));
+    return true;
+  }
+
+  /** The PSG apply and the announcements of a status change whose VSL write is done. */
+  protected applyStatusChange(req: StatusChangeRequest, batch: Mutation[], changes: AppliedChange[]): true {
     const change = this.psg.apply(batch);
     this.noteSegments(change);
     for (const c of changes) this.afterStatusChange(c.object, c.id, c.from, c.to, req.reason);
@@ -547,10 +678,9 @@ export class L3Runtime {
     return true;
   }
 
-  /** The VSL entries that hold the new state of everything a batch changes. */
-  protected persistedState(changes: { object: LifecycleObject; id: string; to: string }[], extra: Mutation[]): [string, unknown][] {
+  /** The VSL entries that hold the new state of everything a batch changes (fresh objects: snapshots). */
+  protected persistedState(changes: { object: LifecycleObject; id: string; to: string }[], extra: readonly Mutation[]): [string, unknown][] {
     const out: [string, unknown][] = [];
-    const statusOf = new Map(changes.map((c) => [c.id, c.to]));
     for (const c of changes) {
       const node = this.psg.node(c.id)!;
       switch (c.object) {
@@ -560,40 +690,29 @@ export class L3Runtime {
         case 'segment':
           break;
         default:
-          out.push([`${c.object}s/${c.id}`, this.assemble(node, statusOf.get(c.id))]);
+          out.push([`${c.object}s/${c.id}`, this.assemble(node, c.to)]);
       }
     }
     for (const m of extra) {
       if (m.op === 'add_node' && m.node.type === 'segment') {
         const trace = m.node.data['trace_id'] as string;
-        out.push([`traces/${trace}/segments/${m.node.id}`, { ...omit(m.node.data, 'trace_id'), status: m.node.status }]);
+        out.push([`traces/${trace}/segments/${m.node.id}`, withStatus(m.node.data, 'trace_id', m.node.status)]);
       } else if (m.op === 'add_node' && m.node.type === 'confirm') {
-        out.push([`confirms/${m.node.id}`, { ...m.node.data, status: m.node.status }]);
+        out.push([`confirms/${m.node.id}`, withStatus(m.node.data, undefined, m.node.status)]);
       }
     }
     return out;
   }
 
-  /** Events and trace history that follow a committed status change. */
-  protected afterStatusChange(object: LifecycleObject, id: string, from: string, to: string, reason?: string): void {
+  /** Events and trace history that follow a committed status change (`known`: the object's node, when the caller has it). */
+  protected afterStatusChange(object: LifecycleObject, id: string, from: string, to: string, reason?: string, known?: PsgNode): void {
     if (object === 'plan' || object === 'step') {
-      const node = this.psg.node(id)!;
+      const node = known ?? this.psg.node(id)!;
       const planId = object === 'plan' ? id : (node.data['plan_id'] as string);
       const plan = this.psg.node(planId)!;
       const order = object === 'step' ? ((node.data['order_index'] as number | undefined) ?? this.stepPosition(planId, id)) : undefined;
-      this.bus.emit(
-        this.factory.pipelineStage({
-          resource_type: object,
-          resource_id: id,
-          from,
-          to,
-          plan_id: planId,
-          context_id: plan.data['context_id'] as string,
-          name: (object === 'step' ? node.data['description'] : plan.data['title']) as string,
-          ...(order !== undefined ? { order } : {}),
-          ...(reason ? { reason } : {}),
-        }),
-      );
+      const name = (object === 'step' ? node.data['description'] : plan.data['title']) as string;
+      this.factory.emitStage(object, id, from, to, planId, plan.data['context_id'] as string, name, order, reason);
       if (object === 'plan') this.recordTraceEvent(planId, 'plan.status.changed', 'plan', { plan_id: planId, from_status: from, to_status: to, ...(reason ? { reason } : {}) });
       // A run() waiting for approval must hear of every way out of proposed (decision, cancel, manual).
       if (object === 'plan' && from === 'proposed') this.wakeApprovalWaiters(id);
@@ -618,7 +737,7 @@ export class L3Runtime {
 
   protected emitGraphUpdate(change: Change, sourceModule: string, projectId?: string): void {
     if (change.nodes.length === 0 && change.edges.length === 0) return;
-    this.bus.emit(this.factory.graphUpdate(change, sourceModule, projectId));
+    this.factory.emitGraph(change, sourceModule, projectId);
   }
 
   protected projectOf(id: string): string | undefined {
@@ -797,6 +916,8 @@ export class L3Runtime {
       lock: this.lock,
       status: (id) => this.status(id),
       changeStatus: (req) => this.changeStatusLocked(req),
+      // Synchronous when it can be, unless changeStatusLocked was replaced (a planted fault): then through it.
+      changeStatusNow: (req) => (this.changeStatusLocked === L3Runtime.prototype.changeStatusLocked ? this.changeStatusNow(req) : this.changeStatusLocked(req)),
       statusRequest: (object, id, to) => this.manualRequest(object, id, to),
       segmentFor: (planId, stepId, status, startedAt, error) => this.segmentMutations(planId, stepId, status, startedAt, error),
       recordTraceEvent: (planId, type, source, data) => this.recordTraceEvent(planId, type, source, data),
@@ -816,41 +937,60 @@ export class L3Runtime {
     const traceId = this.traceOfPlan.get(planId);
     if (!traceId) return [];
     const step = this.psg.node(stepId)!;
-    const segment: TraceSegment = {
-      segment_id: this.ids.next(),
+    const segmentId = this.ids.next();
+    const attributes: Record<string, unknown> = { 'mplp.step_id': stepId };
+    if (step.data['agent_role']) attributes['mplp.agent_role'] = step.data['agent_role'];
+    if (error) attributes['mplp.error'] = error;
+    // TraceSegment fields without status (the node's), then the PSG link.
+    const data = {
+      segment_id: segmentId,
       label: (step.data['description'] as string) ?? stepId,
-      status,
       started_at: startedAt,
       finished_at: this.clock(),
-      attributes: {
-        'mplp.step_id': stepId,
-        ...(step.data['agent_role'] ? { 'mplp.agent_role': step.data['agent_role'] } : {}),
-        ...(error ? { 'mplp.error': error } : {}),
-      },
+      attributes,
+      trace_id: traceId,
     };
-    const { status: segStatus, ...data } = segment;
-    const segList = this.traceSegments.get(traceId) ?? [];
-    this.traceSegments.set(traceId, segList);
+    if (!this.traceSegments.has(traceId)) this.traceSegments.set(traceId, []);
     return [
-      { op: 'add_node', node: { type: 'segment', id: segment.segment_id, status: segStatus, data: { ...data, trace_id: traceId } } },
-      { op: 'add_edge', edge: { from: segment.segment_id, to: traceId, type: 'segment_trace' } },
+      { op: 'add_node', node: { type: 'segment', id: segmentId, status, data } },
+      { op: 'add_edge', edge: { from: segmentId, to: traceId, type: 'segment_trace' } },
     ];
   }
 
   /** Called by the PSG apply path for segments: keeps the ordered segment list. */
   protected noteSegments(change: Change): void {
-    for (const n of change.nodes) {
-      if (n.type === 'segment' && n.op === 'add') {
-        const traceId = this.psg.node(n.id)!.data['trace_id'] as string | undefined;
-        if (traceId) this.traceSegments.get(traceId)?.push(n.id);
-      }
-    }
+    for (const n of change.nodes) if (n.type === 'segment' && n.op === 'add') this.noteSegment(this.psg.node(n.id)!);
+  }
+
+  private noteSegment(segment: PsgNode): void {
+    const traceId = segment.data['trace_id'] as string | undefined;
+    if (traceId) this.traceSegments.get(traceId)?.push(segment.id);
   }
 }
 
 function omit<T extends object, K extends keyof T>(obj: T, key: K): Omit<T, K> {
   const { [key]: _dropped, ...rest } = obj;
   return rest;
+}
+
+/**
+ * A node's data as its MPLP object: without the PSG's link field (a step's plan_id, a
+ * segment's trace_id), then the status when there is one. A plain copy loop: it runs on every
+ * status change, and rest/spread copies cost ten times more.
+ */
+function withStatus(data: Record<string, unknown>, link: string | undefined, status: string | undefined): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const k in data) if (k !== link) out[k] = data[k];
+  if (status !== undefined) out['status'] = status;
+  return out;
+}
+
+/** A copy of obj without `status`, plus one more field: PSG node data from an MPLP object. */
+function dataOf(obj: object, linkKey?: string, linkValue?: string): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const k in obj) if (k !== 'status') out[k] = (obj as Record<string, unknown>)[k];
+  if (linkKey !== undefined) out[linkKey] = linkValue;
+  return out;
 }
 
 /** Plans read best with status before steps, as in the schema. */

@@ -1,7 +1,10 @@
 import { copyValue } from '../../mplp/copy.js';
 import type { ValueStateLayer, VslTx } from './types.js';
 
-/** Values are stored and returned as copies, so no caller can change stored state by reference. */
+/**
+ * Values are stored and returned as copies, so no caller can change stored state by reference;
+ * the runtime's own snapshots (putShared) are kept as they are, since nobody changes them.
+ */
 export class InMemoryVSL implements ValueStateLayer {
   private readonly store = new Map<string, unknown>();
 
@@ -12,6 +15,10 @@ export class InMemoryVSL implements ValueStateLayer {
 
   async set(key: string, value: unknown): Promise<void> {
     this.store.set(key, copyValue(value));
+  }
+
+  putShared(key: string, value: unknown): void {
+    this.store.set(key, value);
   }
 
   /** Writes are staged and applied together when fn resolves; a throw discards them all. */
