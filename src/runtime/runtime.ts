@@ -200,9 +200,9 @@ export class L3Runtime {
     switch (node.type) {
       case 'plan': {
         const base = withStatus(node.data, undefined, status);
-        const steps = this.psg.stepsOf(node.id);
+        const steps = this.psg.planTable(node.id).nodes;
         const list = new Array<PlanStep>(steps.length);
-        for (let i = 0; i < steps.length; i++) list[i] = this.stepObject(steps[i]!);
+        for (let i = 0; i < steps.length; i++) list[i] = withStatus(steps[i]!.data, 'plan_id', steps[i]!.status) as unknown as PlanStep;
         base['steps'] = list;
         return reorderPlan(base);
       }
@@ -308,14 +308,15 @@ export class L3Runtime {
       const { status, steps, ...data } = p;
       nodes.push({ op: 'add_node', node: { type: 'plan', id: p.plan_id, status, data } });
       edges.push({ op: 'add_edge', edge: { from: p.plan_id, to: p.context_id, type: 'plan_context' } });
-      for (const s of steps) {
-        nodes.push({ op: 'add_node', node: { type: 'step', id: s.step_id, status: s.status, data: dataOf(s, 'plan_id', p.plan_id) } });
-        edges.push({ op: 'add_edge', edge: { from: s.step_id, to: p.plan_id, type: 'step_plan' } });
+      const stepNodes = new Array<PsgNode>(steps.length), stepIds = new Array<string>(steps.length), deps = new Array<string[] | undefined>(steps.length);
+      for (let i = 0; i < steps.length; i++) {
+        const s = steps[i]!;
+        stepNodes[i] = { type: 'step', id: s.step_id, status: s.status, data: dataOf(s, 'plan_id', p.plan_id) };
+        stepIds[i] = s.step_id;
+        deps[i] = s.dependencies;
       }
-      for (const s of steps) {
-        const deps = s.dependencies;
-        if (deps) for (let i = 0; i < deps.length; i++) edges.push({ op: 'add_edge', edge: { from: s.step_id, to: deps[i]!, type: 'depends_on' } });
-      }
+      nodes.push({ op: 'add_steps', nodes: stepNodes });
+      edges.push({ op: 'link_steps', plan: p.plan_id, steps: stepIds, deps });
       vsl.push([`plans/${p.plan_id}`, p]);
       if (!tracedPlans.has(p.plan_id)) {
         const trace = this.newTrace(p);
@@ -551,7 +552,15 @@ export class L3Runtime {
         return s === 'in_progress' ? null : `plan ${planId} is ${s}, not in_progress`;
       }
       case 'dependencies_completed': {
-        // On every step start: a loop, and the list only when something is open.
+        // On every step start: the plan's step table when it places every dependency (no
+        // lookups), and the list of open ones only when something is open.
+        const table = this.psg.planTable(planId);
+        const at = table.complete ? table.position.get(id) : undefined;
+        if (at !== undefined) {
+          let done = true;
+          for (let k = table.depStart[at]!; k < table.depStart[at + 1]! && done; k++) done = table.nodes[table.depList[k]!]!.status === 'completed';
+          if (done) return null;
+        }
         const deps = this.psg.dependenciesOf(id);
         let allDone = true;
         for (let i = 0; i < deps.length && allDone; i++) allDone = this.status(deps[i]!) === 'completed';
@@ -562,10 +571,10 @@ export class L3Runtime {
       case 'dependency_failed':
         return this.psg.dependenciesOf(id).some((d) => this.status(d) === 'failed' || this.status(d) === 'blocked') ? null : 'no dependency failed';
       case 'all_steps_done': {
-        const steps = this.psg.stepsOf(planId);
+        const steps = this.psg.planTable(planId).nodes;
         let open = 0;
         for (let i = 0; i < steps.length; i++) {
-          const st = this.status(steps[i]!);
+          const st = steps[i]!.status;
           if (st !== 'completed' && st !== 'skipped') open++;
         }
         return open === 0 ? null : `${open} step(s) not completed or skipped`;
@@ -647,10 +656,10 @@ export class L3Runtime {
     psg.checkUpdate(req.id, node.type);
     if (leaf) psg.checkLeaf(leaf, edge!);
     const vsl = this.vsl;
-    if (req.object === 'step') vsl.putShared!(`plans/${node.data['plan_id']}/steps/${req.id}`, withStatus(node.data, 'plan_id', req.to));
-    else if (req.object !== 'segment') vsl.putShared!(`${req.object}s/${req.id}`, this.assemble(node, req.to));
-    if (leaf?.type === 'segment') vsl.putShared!(`traces/${leaf.data['trace_id']}/segments/${leaf.id}`, withStatus(leaf.data, 'trace_id', leaf.status));
-    else if (leaf?.type === 'confirm') vsl.putShared!(`confirms/${leaf.id}`, withStatus(leaf.data, undefined, leaf.status));
+    if (req.object === 'step') vsl.putShared!(this.folder('plans/', node.data['plan_id'] as string, '/steps/'), req.id, withStatus(node.data, 'plan_id', req.to));
+    else if (req.object !== 'segment') vsl.putShared!(`${req.object}s/`, req.id, this.assemble(node, req.to));
+    if (leaf?.type === 'segment') vsl.putShared!(this.folder('traces/', leaf.data['trace_id'] as string, '/segments/'), leaf.id, withStatus(leaf.data, 'trace_id', leaf.status));
+    else if (leaf?.type === 'confirm') vsl.putShared!('confirms/', leaf.id, withStatus(leaf.data, undefined, leaf.status));
     psg.setStatus(node, req.to);
     if (!leaf) {
       this.afterStatusChange(req.object, req.id, from, req.to, req.reason, node);
@@ -668,6 +677,17 @@ export class L3Runtime {
     this.emitGraphUpdate(change, req.object, this.projectOf(req.id));
     return true;
   }
+
+  /** The VSL parent paths `plans/<id>/steps/` and `traces/<id>/segments/`, made once per plan and trace. */
+  private folder(head: 'plans/' | 'traces/', id: string, tail: '/steps/' | '/segments/'): string {
+    const folders = head === 'plans/' ? this.stepFolders : this.segmentFolders;
+    let folder = folders.get(id);
+    if (folder === undefined) folders.set(id, (folder = head + id + tail));
+    return folder;
+  }
+
+  private readonly stepFolders = new Map<string, string>();
+  private readonly segmentFolders = new Map<string, string>();
 
   /** The PSG apply and the announcements of a status change whose VSL write is done. */
   protected applyStatusChange(req: StatusChangeRequest, batch: Mutation[], changes: AppliedChange[]): true {
@@ -900,7 +920,7 @@ export class L3Runtime {
 
   protected outcome(planId: string, paused: boolean): RunOutcome {
     const step_statuses: Record<string, string> = {};
-    for (const s of this.psg.stepsOf(planId)) step_statuses[s] = this.status(s)!;
+    for (const s of this.psg.planTable(planId).nodes) step_statuses[s.id] = s.status!;
     return { plan_id: planId, plan_status: this.status(planId)!, step_statuses, paused };
   }
 

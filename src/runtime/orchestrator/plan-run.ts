@@ -12,7 +12,7 @@ import type { EventBus } from '../events/bus.js';
 import type { Clock, EventFactory } from '../events/factory.js';
 import type { Mutex } from '../lock.js';
 import { dependentsOf, ReadyHeap, type DagIndex } from '../psg/dag.js';
-import type { Mutation, ProjectSemanticGraph } from '../psg/graph.js';
+import type { Mutation, ProjectSemanticGraph, PsgNode } from '../psg/graph.js';
 
 export type RunProfile = 'sa' | 'map';
 
@@ -75,6 +75,8 @@ export class PlanRun {
   protected finishedOutcome: RunOutcome | null = null;
   protected readonly waiters: ((o: RunOutcome) => void)[] = [];
   protected index!: DagIndex;
+  /** The steps' PSG nodes by position (updated in place, so their status is current). */
+  protected steps!: readonly PsgNode[];
   protected dependents!: { start: Int32Array; list: Int32Array };
   protected remaining!: Int32Array;
   protected ready!: ReadyHeap;
@@ -148,29 +150,25 @@ export class PlanRun {
   }
 
   protected buildSchedule(): void {
-    const psg = this.host.psg;
-    const steps = psg.stepsOf(this.planId);
-    const index = psg.planIndex(this.planId);
-    this.index = index;
-    this.dependents = dependentsOf(index);
-    const n = steps.length;
+    const table = this.host.psg.planTable(this.planId);
+    this.index = table;
+    this.steps = table.nodes;
+    this.dependents = dependentsOf(table);
+    const n = table.ids.length;
     const priority = new Float64Array(n);
-    const statuses = new Array<string | undefined>(n);
     this.remaining = new Int32Array(n);
     for (let i = 0; i < n; i++) {
-      const node = psg.node(steps[i]!)!;
-      const oi = node.data['order_index'];
+      const oi = this.steps[i]!.data['order_index'];
       priority[i] = typeof oi === 'number' ? oi : Number.MAX_SAFE_INTEGER;
-      statuses[i] = node.status;
     }
     this.ready = new ReadyHeap(priority);
     this.turnOf = new Int32Array(n);
     for (let i = 0; i < n; i++) {
       let open = 0;
       // Only a completed dependency releases a step; dependents of skipped steps are skipped at the end.
-      for (let k = index.depStart[i]!; k < index.depStart[i + 1]!; k++) if (statuses[index.depList[k]!] !== 'completed') open++;
+      for (let k = table.depStart[i]!; k < table.depStart[i + 1]!; k++) if (this.steps[table.depList[k]!]!.status !== 'completed') open++;
       this.remaining[i] = open;
-      const status = statuses[i];
+      const status = this.steps[i]!.status;
       if (status === 'failed' || status === 'blocked') this.stopping ??= 'failed';
       if (status === 'pending' && open === 0) this.ready.push(i);
     }
@@ -226,7 +224,7 @@ export class PlanRun {
   protected async act(v: number): Promise<void> {
     const { host, planId } = this;
     const stepId = this.index.ids[v]!;
-    const step = host.psg.node(stepId)!;
+    const step = this.steps[v]!;
     const role = step.data['agent_role'] as string | undefined;
     const startedAt = host.clock();
     const actionId = host.ids.next();
@@ -283,7 +281,7 @@ export class PlanRun {
     const { start, list } = this.dependents;
     for (let k = start[v]!; k < start[v + 1]!; k++) {
       const w = list[k]!;
-      if (--this.remaining[w]! === 0 && this.host.status(this.index.ids[w]!) === 'pending') this.ready.push(w);
+      if (--this.remaining[w]! === 0 && this.steps[w]!.status === 'pending') this.ready.push(w);
     }
   }
 

@@ -47,13 +47,43 @@ export type Mutation =
   | { op: 'update_node'; id: string; status?: string; data?: Record<string, unknown> }
   | { op: 'delete_node'; id: string }
   | { op: 'add_edge'; edge: PsgEdge }
-  | { op: 'delete_edge'; edge: PsgEdge };
+  | { op: 'delete_edge'; edge: PsgEdge }
+  /** A plan's step nodes: the same as one add_node per node, in order. */
+  | { op: 'add_steps'; nodes: PsgNode[] }
+  /**
+   * The same as one add_edge {from: step, to: plan, type: step_plan} per step, then one add_edge
+   * {from: steps[i], to: d, type: depends_on} per d of deps[i], in order. Registering a plan of
+   * 100k steps this way takes no objects per edge.
+   */
+  | { op: 'link_steps'; plan: string; steps: readonly string[]; deps: readonly (readonly string[] | undefined)[] };
+
+/** A batch with add_steps and link_steps written out as the mutations they stand for. */
+export function expandBatch(batch: readonly Mutation[]): Mutation[] {
+  const out: Mutation[] = [];
+  for (const m of batch) {
+    if (m.op === 'add_steps') for (const node of m.nodes) out.push({ op: 'add_node', node });
+    else if (m.op === 'link_steps') {
+      for (const from of m.steps) out.push({ op: 'add_edge', edge: { from, to: m.plan, type: 'step_plan' } });
+      m.steps.forEach((from, i) => {
+        for (const to of m.deps[i] ?? []) out.push({ op: 'add_edge', edge: { from, to, type: 'depends_on' } });
+      });
+    } else out.push(m);
+  }
+  return out;
+}
 
 export interface Change {
   nodes: { type: NodeType; id: string; op: 'add' | 'update' | 'delete' }[];
   edges: { from: string; to: string; type: EdgeType; op: 'add' | 'delete' }[];
   nodeDelta: number;
   edgeDelta: number;
+}
+
+/** A plan's steps by position: the DAG index plus each step's node object (current while cached). */
+export interface StepTable extends DagIndex {
+  nodes: readonly PsgNode[];
+  /** Every dependency is a step of the plan (the index left none out). */
+  complete: boolean;
 }
 
 export interface PsgSnapshot {
@@ -85,6 +115,7 @@ export class ProjectSemanticGraph {
   private stepDeps = new Map<string, string[]>();
   /** Each plan's steps as a DAG index, kept until its steps or dependencies change. */
   private dagIndexes = new Map<string, DagIndex>();
+  private stepTables = new Map<string, StepTable>();
   /** The indexes the last check built, adopted when that same batch is applied. */
   private checked: { batch: readonly Mutation[]; indexes: Map<string, DagIndex> } | undefined;
 
@@ -113,13 +144,31 @@ export class ProjectSemanticGraph {
 
   /** The plan's steps (positions in plan order) and their dependencies as a DAG index. Treat as read-only. */
   planIndex(planId: string): DagIndex {
-    let index = this.dagIndexes.get(planId);
-    if (!index) {
-      const steps = this.stepsOf(planId);
-      index = indexDag(steps, steps.map((s) => this.dependenciesOf(s))).index;
+    return this.planTable(planId);
+  }
+
+  /**
+   * planIndex plus the steps' node objects by position, so a run reads statuses without a
+   * lookup per step. Node objects are updated in place, and the table is dropped whenever the
+   * plan's steps or dependencies change (or the graph is restored), so it stays current.
+   */
+  planTable(planId: string): StepTable {
+    let table = this.stepTables.get(planId);
+    if (!table) {
+      let index = this.dagIndexes.get(planId);
+      let complete = true;
+      if (!index) {
+        const steps = this.stepsOf(planId);
+        const built = indexDag(steps, steps.map((s) => this.dependenciesOf(s)));
+        index = built.index;
+        complete = built.dangling.length === 0;
+      }
+      const nodes = index.ids.map((id) => this.nodes.get(id)!);
+      table = { ...index, nodes, complete };
       this.dagIndexes.set(planId, index);
+      this.stepTables.set(planId, table);
     }
-    return index;
+    return table;
   }
 
   /** Called by a batch check: the indexes it built for the plans the batch touches. */
@@ -187,9 +236,9 @@ export class ProjectSemanticGraph {
     if (to !== node.id && !this.nodes.has(to)) throw new RuntimeError('REF_UNRESOLVED', `${node.type} ${from} references ${to} (${type}), which is not in the PSG`, { from, to, type });
   }
 
-  /** apply() of a checked status update of `node` (the current node object). */
+  /** apply() of a checked status update of `node` (the node object in the graph). */
   setStatus(node: PsgNode, status: string): void {
-    this.nodes.set(node.id, { type: node.type, id: node.id, status, data: node.data });
+    node.status = status;
   }
 
   /** apply() of a checked [add_node node, add_edge edge] (neither a step_plan nor a depends_on edge). */
@@ -244,14 +293,24 @@ export class ProjectSemanticGraph {
           change.nodeDelta++;
           break;
         case 'update_node': {
-          const old = this.nodes.get(m.id)!;
-          // A new node object (snapshots share the old one); built field by field, as it runs on every status change.
-          const data = m.data ? { ...old.data, ...m.data } : old.data;
-          const status = m.status ?? old.status;
-          this.nodes.set(m.id, status === undefined ? { type: old.type, id: old.id, data } : { type: old.type, id: old.id, status, data });
-          change.nodes.push({ type: old.type, id: m.id, op: 'update' });
+          // In place: a node object stays the node's for as long as it is in the graph (callers
+          // may hold it), while its data is replaced, never changed.
+          const node = this.nodes.get(m.id)!;
+          if (m.data) node.data = { ...node.data, ...m.data };
+          if (m.status !== undefined) node.status = m.status;
+          change.nodes.push({ type: node.type, id: m.id, op: 'update' });
           break;
         }
+        case 'add_steps':
+          for (const node of m.nodes) {
+            this.nodes.set(node.id, node);
+            change.nodes.push({ type: node.type, id: node.id, op: 'add' });
+          }
+          change.nodeDelta += m.nodes.length;
+          break;
+        case 'link_steps':
+          this.linkSteps(m, change);
+          break;
         case 'delete_node': {
           const old = this.nodes.get(m.id)!;
           for (const e of this.outEdges(m.id)) this.removeEdge(e, change);
@@ -279,11 +338,40 @@ export class ProjectSemanticGraph {
     return change;
   }
 
+  /** apply() of link_steps: its edges, with the change entries the single add_edges would make. */
+  private linkSteps(m: Extract<Mutation, { op: 'link_steps' }>, change: Change): void {
+    const { plan, steps, deps } = m;
+    for (const from of steps) {
+      this.addEdge({ from, to: plan, type: 'step_plan' });
+      change.edges.push({ from, to: plan, type: 'step_plan', op: 'add' });
+    }
+    change.edgeDelta += steps.length;
+    for (let i = 0; i < steps.length; i++) {
+      const from = steps[i]!, list = deps[i];
+      if (!list || list.length === 0) continue;
+      if (!this.stepDeps.has(from) && list.length <= INDEXED_DEGREE && this.incoming === undefined) {
+        // A step without dependencies yet takes its list whole (a copy: the graph's lists grow).
+        let distinct = 0;
+        for (let k = 0; k < list.length; k++) if (list.indexOf(list[k]!) === k) distinct++;
+        this.distinctEdges += distinct;
+        this.stepDeps.set(from, list.slice());
+        this.planChanged({ from, to: list[0]!, type: 'depends_on' });
+      } else {
+        for (const to of list) this.addEdge({ from, to, type: 'depends_on' });
+      }
+      for (const to of list) change.edges.push({ from, to, type: 'depends_on', op: 'add' });
+      change.edgeDelta += list.length;
+    }
+  }
+
   /** A plan's steps or dependencies change: its DAG index is stale. */
   private planChanged(e: PsgEdge): void {
     if (this.dagIndexes.size === 0) return;
     const plan = e.type === 'step_plan' ? e.to : this.planOfStep(e.from);
-    if (plan !== undefined) this.dagIndexes.delete(plan);
+    if (plan !== undefined) {
+      this.dagIndexes.delete(plan);
+      this.stepTables.delete(plan);
+    }
   }
 
   private addEdge(e: PsgEdge): void {
@@ -397,6 +485,7 @@ export class ProjectSemanticGraph {
     this.planSteps = new Map();
     this.stepDeps = new Map();
     this.dagIndexes = new Map();
+    this.stepTables = new Map();
     this.apply(copy.edges.map((edge) => ({ op: 'add_edge' as const, edge })));
   }
 
@@ -432,17 +521,53 @@ class BatchCheck {
 
   private batch: readonly Mutation[] = [];
 
+  private addNode(node: PsgNode): void {
+    if (this.exists(node.id)) {
+      throw new RuntimeError('DUPLICATE_ID', `${node.type} ${node.id} already exists in the PSG (as ${this.typeOf(node.id)})`, { id: node.id, type: node.type });
+    }
+    this.added.set(node.id, node);
+  }
+
+  /** An add_edge: both ends must exist and the edge must be new; `note`: record it for the dependency checks. */
+  private addEdge(from: string, to: string, type: EdgeType, edge?: PsgEdge, note = true): void {
+    if (!this.exists(from)) throw new RuntimeError('REF_UNRESOLVED', `${type} edge from ${from}: no such node`, { from, to, type });
+    if (!this.exists(to)) {
+      throw new RuntimeError('REF_UNRESOLVED', `${this.typeOf(from)} ${from} references ${to} (${type}), which is not in the PSG`, { from, to, type });
+    }
+    if (this.psg.hasEdge(edge ?? { from, to, type })) throw new RuntimeError('DUPLICATE_ID', `edge ${type} ${from} → ${to} already exists`, { from, to, type });
+    if (!note) return;
+    if (type === 'depends_on') push((this.newDeps ??= new Map()), from, to);
+    if (type === 'step_plan') push((this.newPlanSteps ??= new Map()), to, from);
+  }
+
+  /** link_steps, checked as its add_edges would be, in the same order. */
+  private linkSteps(m: Extract<Mutation, { op: 'link_steps' }>): void {
+    const { plan, steps, deps } = m;
+    for (const from of steps) this.addEdge(from, plan, 'step_plan', undefined, false);
+    append((this.newPlanSteps ??= new Map()), plan, steps);
+    for (let i = 0; i < steps.length; i++) {
+      const from = steps[i]!, list = deps[i];
+      if (!list || list.length === 0) continue;
+      // A step new to the graph has no edges there yet: none of its edges can be a duplicate.
+      const fresh = !this.nodes.has(from);
+      for (let k = 0; k < list.length; k++) {
+        const to = list[k]!;
+        if (!this.exists(to)) {
+          throw new RuntimeError('REF_UNRESOLVED', `${this.typeOf(from)} ${from} references ${to} (depends_on), which is not in the PSG`, { from, to, type: 'depends_on' });
+        }
+        if (!fresh && this.psg.hasEdge({ from, to, type: 'depends_on' })) throw new RuntimeError('DUPLICATE_ID', `edge depends_on ${from} → ${to} already exists`, { from, to, type: 'depends_on' });
+      }
+      append((this.newDeps ??= new Map()), from, list);
+    }
+  }
+
   run(batch: readonly Mutation[]): void {
     this.batch = batch;
     for (const m of batch) {
       switch (m.op) {
-        case 'add_node': {
-          if (this.exists(m.node.id)) {
-            throw new RuntimeError('DUPLICATE_ID', `${m.node.type} ${m.node.id} already exists in the PSG (as ${this.typeOf(m.node.id)})`, { id: m.node.id, type: m.node.type });
-          }
-          this.added.set(m.node.id, m.node);
+        case 'add_node':
+          this.addNode(m.node);
           break;
-        }
         case 'update_node':
           this.psg.checkUpdate(m.id, this.exists(m.id) ? this.typeOf(m.id) : undefined);
           break;
@@ -455,21 +580,19 @@ class BatchCheck {
           (this.deleted ??= new Set()).add(m.id);
           break;
         }
-        case 'add_edge': {
-          const { from, to, type } = m.edge;
-          if (!this.exists(from)) throw new RuntimeError('REF_UNRESOLVED', `${type} edge from ${from}: no such node`, { from, to, type });
-          if (!this.exists(to)) {
-            throw new RuntimeError('REF_UNRESOLVED', `${this.typeOf(from)} ${from} references ${to} (${type}), which is not in the PSG`, { from, to, type });
-          }
-          if (this.psg.hasEdge(m.edge)) throw new RuntimeError('DUPLICATE_ID', `edge ${type} ${from} → ${to} already exists`, { from, to, type });
-          if (type === 'depends_on') push((this.newDeps ??= new Map()), from, to);
-          if (type === 'step_plan') push((this.newPlanSteps ??= new Map()), to, from);
+        case 'add_edge':
+          this.addEdge(m.edge.from, m.edge.to, m.edge.type, m.edge);
           break;
-        }
         case 'delete_edge': {
           if (!this.psg.hasEdge(m.edge)) throw new RuntimeError('NOT_FOUND', `no edge ${m.edge.type} ${m.edge.from} → ${m.edge.to}`, { ...m.edge });
           break;
         }
+        case 'add_steps':
+          for (const node of m.nodes) this.addNode(node);
+          break;
+        case 'link_steps':
+          this.linkSteps(m);
+          break;
       }
     }
 
@@ -542,4 +665,10 @@ function push(map: Map<string, string[]>, key: string, value: string): void {
   const list = map.get(key);
   if (list) list.push(value);
   else map.set(key, [value]);
+}
+
+function append(map: Map<string, string[]>, key: string, values: readonly string[]): void {
+  const list = map.get(key);
+  if (list) for (const v of values) list.push(v);
+  else map.set(key, values.slice());
 }

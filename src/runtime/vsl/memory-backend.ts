@@ -37,8 +37,8 @@ export class MemoryVSL implements BackendVsl {
     return this.store.transaction(fn);
   }
 
-  putShared(key: string, value: unknown): void {
-    this.store.putShared(key, value);
+  putShared(parent: string, name: string, value: unknown): void {
+    this.store.putShared(parent, name, value);
   }
 
   async namespace(name: string): Promise<MemoryVSL> {

@@ -11,12 +11,13 @@ export interface VslTx {
 export interface ValueStateLayer extends VslTx {
   transaction?<T>(fn: (tx: VslTx) => Promise<T>): Promise<T>;
   /**
-   * Optional, for stores in this process: writes synchronously (it cannot fail), keeping the
-   * value by reference. Only the runtime calls it, with values it built for the write and never
-   * changes afterwards (immutable snapshots); reads still hand out copies. Several calls in a
-   * row are atomic: nothing runs between them.
+   * Optional, for stores in this process: writes the key `parent + name` (parent: the key up to
+   * and with its last '/', name: the rest) synchronously, keeping the value by reference. Only
+   * the runtime calls it, with values it built for the write and never changes afterwards
+   * (immutable snapshots); reads still hand out copies. Several calls in a row are atomic:
+   * nothing runs between them.
    */
-  putShared?(key: string, value: unknown): void;
+  putShared?(parent: string, name: string, value: unknown): void;
 }
 
 /**
@@ -27,7 +28,10 @@ export interface ValueStateLayer extends VslTx {
 export function writeSnapshots(vsl: ValueStateLayer, entries: readonly (readonly [string, unknown])[]): Promise<void> | undefined {
   if (entries.length === 0) return undefined;
   if (!vsl.putShared) return writeAll(vsl, entries);
-  for (let i = 0; i < entries.length; i++) vsl.putShared(entries[i]![0], entries[i]![1]);
+  for (const [key, value] of entries) {
+    const at = key.lastIndexOf('/') + 1;
+    vsl.putShared(key.slice(0, at), key.slice(at), value);
+  }
   return undefined;
 }
 
