@@ -9,7 +9,9 @@
 
 import type { Capabilities, Session } from '../adapter/contract.js';
 import { describeThrown, summarise } from '../adapter/load.js';
+import { isDeepStrictEqual } from 'node:util';
 import { copyValue } from '../mplp/copy.js';
+import type { BusEvent } from '../mplp/types.js';
 
 /**
  * The most items one list in an adapter's answer may hold (events(), graph() nodes or edges,
@@ -301,9 +303,78 @@ function guardVsl(raw: NonNullable<Session['vsl']>, guard: OperationGuard): NonN
   return vsl;
 }
 
+/** Events asked for per request when the adapter reads by cursor (a page; the kit asks again while pages are full). */
+export const EVENT_PAGE = 10_000;
+
+/**
+ * session.events() for an adapter that declares `eventCursor`: the guard keeps the events it
+ * has read (frozen plain copies) and asks only for the ones after them, a page at a time,
+ * starting one event early so that the last event it holds is read again and compared: a
+ * timeline that changed under it is read afresh from the start. Checks get the whole list,
+ * as from any adapter.
+ */
+function cursorEvents(raw: Session, guard: OperationGuard): Session['events'] {
+  let read: BusEvent[] = [];
+  const page = (after: number) => guardOperation<BusEvent[]>(guard, 'session.events()', () => raw.events({ after, limit: EVENT_PAGE }), eventList);
+  /** `held` plus every later event, or undefined when the last held event no longer reads back the same. */
+  const extend = async (held: BusEvent[]): Promise<BusEvent[] | undefined> => {
+    const out = held.slice();
+    let recheck = out.length > 0;
+    for (;;) {
+      const after = recheck ? (out.length > 1 ? seqOf(out.at(-2)!) : 0) : out.length > 0 ? seqOf(out.at(-1)!) : 0;
+      const got = await page(after);
+      const problem = cursorProblem(got, after);
+      if (problem) throw recordFault(guard, new AdapterFault('session.events()', problem));
+      let from = 0;
+      if (recheck) {
+        if (got.length === 0 || !isDeepStrictEqual(got[0], out.at(-1))) return undefined;
+        from = 1;
+        recheck = false;
+      }
+      for (let i = from; i < got.length; i++) out.push(deepFreeze(got[i]!));
+      if (out.length > MAX_LIST_ITEMS) throw recordFault(guard, new AdapterFault('session.events()', `returned ${out.length} events in all, more than the kit's limit of ${MAX_LIST_ITEMS} per list`));
+      if (got.length < EVENT_PAGE) return out;
+    }
+  };
+  return async () => {
+    read = (await extend(read)) ?? (await extend([]))!;
+    return read.slice();
+  };
+}
+
+/** payload.seq of an event the guard holds (checked to be a number when it was read). */
+const seqOf = (e: BusEvent) => (e.payload as Record<string, number>)['seq']!;
+
+/** Why a page answered for events after `after` breaks the cursor contract, or undefined. */
+function cursorProblem(events: BusEvent[], after: number): string | undefined {
+  let last = after;
+  for (let i = 0; i < events.length; i++) {
+    const seq = (events[i]!.payload as Record<string, unknown> | undefined)?.['seq'];
+    if (typeof seq !== 'number' || !(seq > last)) {
+      return `declares eventCursor but answered { after: ${after} } with an event whose payload.seq is ${JSON.stringify(seq)} at #${i} (each must be a number above ${last})`;
+    }
+    last = seq;
+  }
+  return undefined;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+export interface GuardOptions {
+  /** The adapter declared `eventCursor`: events are read incrementally. */
+  eventCursor?: boolean;
+}
+
 /** The guarded view of a raw session; call only after sessionShapeProblems found nothing. */
-export function guardSession(raw: Session, guard: OperationGuard): Session {
+export function guardSession(raw: Session, guard: OperationGuard, options: GuardOptions = {}): Session {
   const session = wrapGroup(raw, SESSION_OPS, 'session.', guard);
+  if (options.eventCursor) session.events = cursorEvents(raw, guard);
   if (isObject(raw.vsl)) session.vsl = guardVsl(raw.vsl, guard);
   if (isObject(raw.modules)) session.modules = wrapGroup(raw.modules, MODULE_OPS, 'session.modules.', guard);
   if (isObject(raw.drift)) session.drift = wrapGroup(raw.drift, DRIFT_OPS, 'session.drift.', guard);
