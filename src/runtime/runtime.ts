@@ -209,10 +209,10 @@ export class L3Runtime {
       case 'step':
         return withStatus(node.data, 'plan_id', status);
       case 'segment':
-        return withStatus(node.data, 'trace_id', status);
+        return segmentObject(node);
       case 'trace': {
         const base = withStatus(node.data, undefined, status);
-        const segments = (this.traceSegments.get(node.id) ?? []).map((s) => this.assemble(this.psg.node(s)!));
+        const segments = (this.traceSegments.get(node.id) ?? []).map((s) => segmentObject(this.psg.node(s)!));
         if (segments.length > 0) base['segments'] = segments;
         const events = this.traceEvents.get(node.id) ?? [];
         if (events.length > 0) base['events'] = events.map((e) => ({ ...e }));
@@ -658,7 +658,7 @@ export class L3Runtime {
     const vsl = this.vsl;
     if (req.object === 'step') vsl.putShared!(this.folder('plans/', node.data['plan_id'] as string, '/steps/'), req.id, withStatus(node.data, 'plan_id', req.to));
     else if (req.object !== 'segment') vsl.putShared!(`${req.object}s/`, req.id, this.assemble(node, req.to));
-    if (leaf?.type === 'segment') vsl.putShared!(this.folder('traces/', leaf.data['trace_id'] as string, '/segments/'), leaf.id, withStatus(leaf.data, 'trace_id', leaf.status));
+    if (leaf?.type === 'segment') vsl.putShared!(this.folder('traces/', edge!.to, '/segments/'), leaf.id, segmentObject(leaf));
     else if (leaf?.type === 'confirm') vsl.putShared!('confirms/', leaf.id, withStatus(leaf.data, undefined, leaf.status));
     psg.setStatus(node, req.to);
     if (!leaf) {
@@ -672,7 +672,7 @@ export class L3Runtime {
       nodeDelta: 1,
       edgeDelta: 1,
     };
-    if (leaf.type === 'segment') this.noteSegment(leaf);
+    if (leaf.type === 'segment' && edge!.type === 'segment_trace') this.noteSegment(leaf.id, edge!.to);
     this.afterStatusChange(req.object, req.id, from, req.to, req.reason, node);
     this.emitGraphUpdate(change, req.object, this.projectOf(req.id));
     return true;
@@ -715,8 +715,10 @@ export class L3Runtime {
     }
     for (const m of extra) {
       if (m.op === 'add_node' && m.node.type === 'segment') {
-        const trace = m.node.data['trace_id'] as string;
-        out.push([`traces/${trace}/segments/${m.node.id}`, withStatus(m.node.data, 'trace_id', m.node.status)]);
+        const id = m.node.id;
+        const link = extra.find((x) => x.op === 'add_edge' && x.edge.from === id && x.edge.type === 'segment_trace');
+        const trace = link?.op === 'add_edge' ? link.edge.to : undefined;
+        out.push([`traces/${trace}/segments/${id}`, segmentObject(m.node)]);
       } else if (m.op === 'add_node' && m.node.type === 'confirm') {
         out.push([`confirms/${m.node.id}`, withStatus(m.node.data, undefined, m.node.status)]);
       }
@@ -961,14 +963,15 @@ export class L3Runtime {
     const attributes: Record<string, unknown> = { 'mplp.step_id': stepId };
     if (step.data['agent_role']) attributes['mplp.agent_role'] = step.data['agent_role'];
     if (error) attributes['mplp.error'] = error;
-    // TraceSegment fields without status (the node's), then the PSG link.
+    // The segment as its trace lists it and the VSL holds it (status last, as read back): a
+    // segment never changes, so its node data serves as that object too, and its trace is its edge.
     const data = {
       segment_id: segmentId,
       label: (step.data['description'] as string) ?? stepId,
       started_at: startedAt,
       finished_at: this.clock(),
       attributes,
-      trace_id: traceId,
+      status,
     };
     if (!this.traceSegments.has(traceId)) this.traceSegments.set(traceId, []);
     return [
@@ -979,12 +982,15 @@ export class L3Runtime {
 
   /** Called by the PSG apply path for segments: keeps the ordered segment list. */
   protected noteSegments(change: Change): void {
-    for (const n of change.nodes) if (n.type === 'segment' && n.op === 'add') this.noteSegment(this.psg.node(n.id)!);
+    for (const n of change.nodes) {
+      if (n.type !== 'segment' || n.op !== 'add') continue;
+      const traceId = this.psg.edgeTarget(n.id, 'segment_trace');
+      if (traceId) this.noteSegment(n.id, traceId);
+    }
   }
 
-  private noteSegment(segment: PsgNode): void {
-    const traceId = segment.data['trace_id'] as string | undefined;
-    if (traceId) this.traceSegments.get(traceId)?.push(segment.id);
+  private noteSegment(segmentId: string, traceId: string): void {
+    this.traceSegments.get(traceId)?.push(segmentId);
   }
 }
 
@@ -1003,6 +1009,14 @@ function withStatus(data: Record<string, unknown>, link: string | undefined, sta
   for (const k in data) if (k !== link) out[k] = data[k];
   if (status !== undefined) out['status'] = status;
   return out;
+}
+
+/**
+ * A segment as its trace lists it: a runtime-made segment's data is that object already (shared:
+ * segments never change), a registered one's data gets its status added.
+ */
+function segmentObject(node: PsgNode): Record<string, unknown> {
+  return node.data['status'] === node.status && node.status !== undefined ? node.data : withStatus(node.data, undefined, node.status);
 }
 
 /** A copy of obj without `status`, plus one more field: PSG node data from an MPLP object. */

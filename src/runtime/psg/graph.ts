@@ -252,7 +252,12 @@ export class ProjectSemanticGraph {
 
   /** The plan a step belongs to (its step_plan edge). */
   planOfStep(step: string): string | undefined {
-    for (const e of this.outEdges(step)) if (e.type === 'step_plan') return e.to;
+    return this.edgeTarget(step, 'step_plan');
+  }
+
+  /** Where the node's first outgoing edge of this type leads (not for depends_on). */
+  edgeTarget(from: string, type: EdgeType): string | undefined {
+    for (const e of this.outEdges(from)) if (e.type === type) return e.to;
     return undefined;
   }
 
