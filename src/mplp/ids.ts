@@ -1,3 +1,4 @@
+import * as crypto from 'node:crypto';
 import { createHash, randomFillSync } from 'node:crypto';
 
 /** Lowercase UUID v4 (digest §1.1): the only id form the kit accepts or generates. */
@@ -70,9 +71,13 @@ export function bytesToUuidV4(bytes: Uint8Array): string {
   return formatUuid(b);
 }
 
+/** One-shot SHA-256 (Node 20.12+), about twice as fast as a Hash object; the same digest. */
+const oneShot = (crypto as { hash?: (algorithm: string, data: string, encoding: 'buffer') => Buffer }).hash;
+
 /** Deterministic v4-shaped id for a name within a namespace (golden-flow expansion, replays). */
 export function nameToUuidV4(namespace: string, name: string): string {
-  return bytesToUuidV4(createHash('sha256').update(namespace).update('\0').update(name).digest());
+  const digest = oneShot ? oneShot('sha256', `${namespace}\0${name}`, 'buffer') : createHash('sha256').update(namespace).update('\0').update(name).digest();
+  return bytesToUuidV4(digest);
 }
 
 /** Deterministic id sequence: same seed, same ids. */

@@ -184,7 +184,7 @@ export class L3Runtime {
   get(ref: ObjectRef): unknown {
     const node = this.psg.node(ref.id);
     if (!node || node.type !== ref.type) return undefined;
-    return structuredClone(this.assemble(node));
+    return copyValue(this.assemble(node));
   }
 
   status(id: string): string | undefined {

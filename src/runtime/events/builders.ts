@@ -56,11 +56,24 @@ export function pipelineStageEvent(event_id: string, timestamp: string, c: Statu
   return event;
 }
 
+const NODE_KIND: Readonly<Record<string, GraphUpdateKind>> = { add: 'node_add', update: 'node_update', delete: 'node_delete' };
+const EDGE_KIND: Readonly<Record<string, GraphUpdateKind>> = { add: 'edge_add', update: 'edge_update', delete: 'edge_delete' };
+
+/** One event per structural batch; a batch of one kind of change uses that kind, any other `bulk`. */
 export function graphUpdateEvent(event_id: string, timestamp: string, graphId: string, change: Change, sourceModule: string, projectId?: string): GraphUpdateEvent {
-  const kinds = new Set<GraphUpdateKind>();
-  for (const n of change.nodes) kinds.add(`node_${n.op}` as GraphUpdateKind);
-  for (const e of change.edges) kinds.add(`edge_${e.op}` as GraphUpdateKind);
-  const update_kind: GraphUpdateKind = kinds.size === 1 ? [...kinds][0]! : 'bulk';
+  let kind: GraphUpdateKind | undefined;
+  let mixed = false;
+  for (const n of change.nodes) {
+    const k = NODE_KIND[n.op] ?? (`node_${n.op}` as GraphUpdateKind);
+    if (kind === undefined) kind = k;
+    else if (k !== kind) mixed = true;
+  }
+  for (const e of change.edges) {
+    const k = EDGE_KIND[e.op] ?? (`edge_${e.op}` as GraphUpdateKind);
+    if (kind === undefined) kind = k;
+    else if (k !== kind) mixed = true;
+  }
+  const update_kind: GraphUpdateKind = kind === undefined || mixed ? 'bulk' : kind;
   const event: GraphUpdateEvent = {
     event_id,
     event_type: `psg_${update_kind}`,

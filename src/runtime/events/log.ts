@@ -92,6 +92,16 @@ export class EventLog {
     return this.count;
   }
 
+  /** Bytes the columns take (typed arrays, and 8 per string slot): what keeping the records costs, beyond the strings they share. */
+  get columnBytes(): number {
+    let bytes = 0;
+    for (const c of this.chunks) {
+      bytes += c.kind.byteLength + c.bits.byteLength + c.num.byteLength + c.time.byteLength + c.id.byteLength + 8 * c.str.length;
+      bytes += 8 * ((c.idText?.length ?? 0) + (c.timeText?.length ?? 0));
+    }
+    return bytes;
+  }
+
   /** The sequence number (payload.seq) of the record at index i. */
   seqOf(i: number): number {
     return this.forgotten + i + 1;

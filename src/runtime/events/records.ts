@@ -173,14 +173,8 @@ function readBulkGraph(log: EventLog, c: Chunk, j: number, i: number): BusEvent 
 
 type Reader = (log: EventLog, chunk: Chunk, offset: number, index: number) => BusEvent;
 
-/** How each kind reads back; object records are copied, so a reader cannot change history. */
-const READERS: Readonly<Record<number, Reader>> = {
-  [KIND.stage]: readStage,
-  [KIND.execution]: readExecution,
-  [KIND.turn]: readTurn,
-  [KIND.stepGraph]: readStepGraph,
-  [KIND.bulkGraph]: readBulkGraph,
-};
+/** How each kind reads back, indexed by KIND (object records are copied instead, so a reader cannot change history). */
+const READERS: readonly (Reader | undefined)[] = [undefined, readStage, readExecution, readTurn, readStepGraph, readBulkGraph];
 
 /** Record i as its event object, numbered (payload.seq) as it was emitted. */
 export function readRecord(log: EventLog, i: number, copy: (e: BusEvent) => BusEvent): BusEvent {
