@@ -174,13 +174,29 @@ export class PlanRun {
     }
   }
 
+  /**
+   * Starts ready steps one per microtask turn: actions that returned meanwhile are recorded
+   * before another step starts, as when every start waited for its turn at the lock.
+   */
   protected pump(): void {
-    while (!this.paused && !this.stopping && this.inFlight < this.limit && this.ready.size > 0) {
-      const v = this.ready.pop()!;
-      this.inFlight++;
-      this.begin(v);
-    }
+    if (this.pumpQueued || this.paused || this.stopping || this.inFlight >= this.limit || this.ready.size === 0) return;
+    this.pumpQueued = true;
+    queueMicrotask(this.pumpLater);
   }
+
+  private startNext(): void {
+    if (this.paused || this.stopping || this.inFlight >= this.limit || this.ready.size === 0) return;
+    const v = this.ready.pop()!;
+    this.inFlight++;
+    this.begin(v);
+    this.pump();
+  }
+
+  private pumpQueued = false;
+  private readonly pumpLater = (): void => {
+    this.pumpQueued = false;
+    this.startNext();
+  };
 
   /**
    * Starts step v: its in_progress change under the lock, at once when the lock is free and
