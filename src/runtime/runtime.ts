@@ -18,7 +18,6 @@ import type {
   PlanStep,
   Role,
   Trace,
-  TraceSegment,
 } from '../mplp/types.js';
 import { copyValue } from '../mplp/copy.js';
 import { validate as validateSchema, formatErrors, type SchemaKind } from '../mplp/validate.js';

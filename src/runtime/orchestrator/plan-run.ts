@@ -175,27 +175,40 @@ export class PlanRun {
   }
 
   /**
-   * Starts ready steps one per microtask turn: actions that returned meanwhile are recorded
-   * before another step starts, as when every start waited for its turn at the lock.
+   * Picks the ready steps that may start now (as many as the limit allows, in priority
+   * order) and starts them one per microtask turn, in that order: actions that return
+   * meanwhile are recorded between two starts, as when every start waited for its turn at
+   * the lock behind the completions already waiting there.
    */
   protected pump(): void {
-    if (this.pumpQueued || this.paused || this.stopping || this.inFlight >= this.limit || this.ready.size === 0) return;
-    this.pumpQueued = true;
-    queueMicrotask(this.pumpLater);
+    while (!this.paused && !this.stopping && this.inFlight < this.limit && this.ready.size > 0) {
+      const v = this.ready.pop()!;
+      this.inFlight++;
+      this.starting.push(v);
+    }
+    this.startSoon();
   }
 
-  private startNext(): void {
-    if (this.paused || this.stopping || this.inFlight >= this.limit || this.ready.size === 0) return;
-    const v = this.ready.pop()!;
-    this.inFlight++;
+  /** Steps picked by pump and not started yet, in order (from `nextStart` on). */
+  private starting: number[] = [];
+  private nextStart = 0;
+  private startQueued = false;
+
+  private startSoon(): void {
+    if (this.startQueued || this.nextStart === this.starting.length) return;
+    this.startQueued = true;
+    queueMicrotask(this.startNext);
+  }
+
+  private readonly startNext = (): void => {
+    this.startQueued = false;
+    const v = this.starting[this.nextStart++]!;
+    if (this.nextStart === this.starting.length) {
+      this.starting = [];
+      this.nextStart = 0;
+    }
     this.begin(v);
-    this.pump();
-  }
-
-  private pumpQueued = false;
-  private readonly pumpLater = (): void => {
-    this.pumpQueued = false;
-    this.startNext();
+    this.startSoon();
   };
 
   /**
