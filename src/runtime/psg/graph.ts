@@ -346,8 +346,17 @@ export class ProjectSemanticGraph {
   /** apply() of link_steps: its edges, with the change entries the single add_edges would make. */
   private linkSteps(m: Extract<Mutation, { op: 'link_steps' }>, change: Change): void {
     const { plan, steps, deps } = m;
+    this.planChanged({ from: plan, to: plan, type: 'step_plan' });
+    let members = this.planSteps.get(plan);
+    if (!members) this.planSteps.set(plan, (members = []));
     for (const from of steps) {
-      this.addEdge({ from, to: plan, type: 'step_plan' });
+      const edge: PsgEdge = { from, to: plan, type: 'step_plan' };
+      if (this.incoming === undefined && !this.outEdgesIndex.has(from)) {
+        // A step with no outgoing edge yet (a new one): this edge is its list.
+        this.outEdgesIndex.set(from, edge);
+        this.distinctEdges++;
+        members.push(from);
+      } else this.addEdge(edge);
       change.edges.push({ from, to: plan, type: 'step_plan', op: 'add' });
     }
     change.edgeDelta += steps.length;
