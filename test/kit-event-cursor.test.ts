@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import type { EventCursor, Session } from '../src/adapter/contract.js';
 import { referenceAdapter } from '../src/adapters/reference.js';
-import { AdapterFault, EVENT_PAGE, guardSession, type OperationGuard } from '../src/kit/session-guard.js';
+import { EVENT_PAGE, guardSession, type OperationGuard } from '../src/kit/session-guard.js';
 import type { BusEvent } from '../src/mplp/types.js';
 
 const guard = (): OperationGuard => ({ timeoutMs: 5000, signal: new AbortController().signal, faults: [] });
@@ -58,15 +58,26 @@ describe('reading events by cursor', () => {
     expect((await guarded.events()).map((e) => e.event_type)).toEqual(['x', 'x', 'rewritten', 'x']);
   });
 
-  it('a runtime that declares the cursor but ignores it is an adapter fault', async () => {
+  it('a runtime that declares the cursor but ignores it is read whole from then on', async () => {
     const timeline = [1, 2, 3].map((s) => event(s));
-    const { session } = timelineSession(timeline, { honour: false });
+    const { session, asked } = timelineSession(timeline, { honour: false });
     const g = guard();
     const guarded = guardSession(session, g, { eventCursor: true });
-    await guarded.events();
+    expect(await guarded.events()).toEqual(timeline);
     timeline.push(event(4));
-    await expect(guarded.events()).rejects.toBeInstanceOf(AdapterFault);
-    expect(g.faults[0]!.message).toMatch(/declares eventCursor but answered \{ after: 2 \} with an event whose payload.seq is 1/);
+    expect(await guarded.events()).toEqual(timeline);
+    timeline.push(event(5));
+    expect(await guarded.events()).toEqual(timeline);
+    expect(asked).toEqual([{ after: 0, limit: EVENT_PAGE }, { after: 2, limit: EVENT_PAGE }, undefined, undefined]);
+    expect(g.faults).toEqual([]);
+  });
+
+  it('a wrapper that rewrites the timeline (out of order, no seq) is read whole, and checks see what it answers', async () => {
+    const timeline = [1, 2, 3].map((s) => event(s));
+    const { session } = timelineSession(timeline, { honour: false });
+    const rewritten: Session = { events: async () => [...(await session.events())].reverse() } as Session;
+    const guarded = guardSession(rewritten, guard(), { eventCursor: true });
+    expect((await guarded.events()).map((e) => e.payload!['seq'])).toEqual([3, 2, 1]);
   });
 
   it('without the declaration the whole list is read each time, with no cursor', async () => {

@@ -310,24 +310,26 @@ export const EVENT_PAGE = 10_000;
  * session.events() for an adapter that declares `eventCursor`: the guard keeps the events it
  * has read (frozen plain copies) and asks only for the ones after them, a page at a time,
  * starting one event early so that the last event it holds is read again and compared: a
- * timeline that changed under it is read afresh from the start. Checks get the whole list,
- * as from any adapter.
+ * timeline that changed under it is read afresh from the start. An answer that is no
+ * continuation (an event at or before the cursor, a missing or decreasing payload.seq: a
+ * runtime that ignores the cursor, or wraps one that honours it) makes the guard read that
+ * session whole from then on. Checks get the whole list either way.
  */
 function cursorEvents(raw: Session, guard: OperationGuard): Session['events'] {
   let read: BusEvent[] = [];
+  let byCursor = true;
   const page = (after: number) => guardOperation<BusEvent[]>(guard, 'session.events()', () => raw.events({ after, limit: EVENT_PAGE }), eventList);
-  /** `held` plus every later event, or undefined when the last held event no longer reads back the same. */
-  const extend = async (held: BusEvent[]): Promise<BusEvent[] | undefined> => {
+  /** `held` plus every later event; 'changed' when the last held event no longer reads back the same; 'ignored' when an answer is no continuation. */
+  const extend = async (held: BusEvent[]): Promise<BusEvent[] | 'changed' | 'ignored'> => {
     const out = held.slice();
     let recheck = out.length > 0;
     for (;;) {
       const after = recheck ? (out.length > 1 ? seqOf(out.at(-2)!) : 0) : out.length > 0 ? seqOf(out.at(-1)!) : 0;
       const got = await page(after);
-      const problem = cursorProblem(got, after);
-      if (problem) throw recordFault(guard, new AdapterFault('session.events()', problem));
+      if (!continues(got, after)) return 'ignored';
       let from = 0;
       if (recheck) {
-        if (got.length === 0 || !isDeepStrictEqual(got[0], out.at(-1))) return undefined;
+        if (got.length === 0 || !isDeepStrictEqual(got[0], out.at(-1))) return 'changed';
         from = 1;
         recheck = false;
       }
@@ -337,26 +339,33 @@ function cursorEvents(raw: Session, guard: OperationGuard): Session['events'] {
     }
   };
   return async () => {
-    read = (await extend(read)) ?? (await extend([]))!;
-    return read.slice();
+    if (byCursor) {
+      let next = await extend(read);
+      if (next === 'changed') next = await extend([]);
+      if (next !== 'ignored' && next !== 'changed') {
+        read = next;
+        return read.slice();
+      }
+      byCursor = false;
+      read = [];
+    }
+    return guardOperation<BusEvent[]>(guard, 'session.events()', () => raw.events(), eventList);
   };
+}
+
+/** Whether a page answered for events after `after` continues the timeline: each a numeric payload.seq above the one before. */
+function continues(events: BusEvent[], after: number): boolean {
+  let last = after;
+  for (const e of events) {
+    const seq = (e.payload as Record<string, unknown> | undefined)?.['seq'];
+    if (typeof seq !== 'number' || !(seq > last)) return false;
+    last = seq;
+  }
+  return true;
 }
 
 /** payload.seq of an event the guard holds (checked to be a number when it was read). */
 const seqOf = (e: BusEvent) => (e.payload as Record<string, number>)['seq']!;
-
-/** Why a page answered for events after `after` breaks the cursor contract, or undefined. */
-function cursorProblem(events: BusEvent[], after: number): string | undefined {
-  let last = after;
-  for (let i = 0; i < events.length; i++) {
-    const seq = (events[i]!.payload as Record<string, unknown> | undefined)?.['seq'];
-    if (typeof seq !== 'number' || !(seq > last)) {
-      return `declares eventCursor but answered { after: ${after} } with an event whose payload.seq is ${JSON.stringify(seq)} at #${i} (each must be a number above ${last})`;
-    }
-    last = seq;
-  }
-  return undefined;
-}
 
 /** Freezes a fresh plain copy, so the events the guard keeps cannot be changed by a check. */
 function deepFreeze<T>(value: T): T {
