@@ -99,6 +99,8 @@ interface StatusChangeRequest {
   coupled?: { object: LifecycleObject; id: string; to: string }[];
   /** Data fields to set on the node itself with the status. */
   data?: Record<string, unknown>;
+  /** A step's position in its plan's step table, when the caller knows it (saves a lookup). */
+  at?: number;
 }
 
 const STATUS_FIELD_OWNERS: ReadonlySet<NodeType> = new Set(['context', 'plan', 'step', 'trace', 'segment', 'confirm', 'collab']);
@@ -515,14 +517,16 @@ export class L3Runtime {
    * One evaluator serves every check (no closure per status change): it reads the subject set
    * here, and the guard calls it synchronously right after.
    */
-  protected guardsFor(object: LifecycleObject, id: string): GuardEvaluator {
+  protected guardsFor(object: LifecycleObject, id: string, at?: number): GuardEvaluator {
     this.guardSubject.object = object;
     this.guardSubject.id = id;
     this.guardSubject.planId = undefined;
+    this.guardSubject.at = at;
     return this.subjectGuards;
   }
 
-  private readonly guardSubject: { object: LifecycleObject; id: string; planId: string | undefined } = { object: 'plan', id: '', planId: undefined };
+  /** The object the evaluator answers for; `at`: a step's position in its plan's step table, when the caller knows it. */
+  private readonly guardSubject: { object: LifecycleObject; id: string; planId: string | undefined; at: number | undefined } = { object: 'plan', id: '', planId: undefined, at: undefined };
   private readonly subjectGuards: GuardEvaluator = (guard) => this.evaluateGuard(guard, this.guardSubject.object, this.guardSubject.id);
 
   /** The plan a guard is about: the subject itself, or a step's plan (looked up once per subject). */
@@ -554,7 +558,8 @@ export class L3Runtime {
         // On every step start: the plan's step table when it places every dependency (no
         // lookups), and the list of open ones only when something is open.
         const table = this.psg.planTable(planId);
-        const at = table.complete ? table.position.get(id) : undefined;
+        const hint = this.guardSubject.id === id ? this.guardSubject.at : undefined;
+        const at = !table.complete ? undefined : hint !== undefined && table.ids[hint] === id ? hint : table.position.get(id);
         if (at !== undefined) {
           let done = true;
           for (let k = table.depStart[at]!; k < table.depStart[at + 1]! && done; k++) done = table.nodes[table.depList[k]!]!.status === 'completed';
@@ -602,7 +607,7 @@ export class L3Runtime {
     const node = this.psg.node(req.id);
     if (!node) throw new RuntimeError('NOT_FOUND', `no ${req.object} ${req.id}`, { id: req.id });
     const from = node.status ?? '';
-    const verdict = this.transitionGuard(req.object, req.id, from, req.to, this.guardsFor(req.object, req.id));
+    const verdict = this.transitionGuard(req.object, req.id, from, req.to, this.guardsFor(req.object, req.id, req.at));
     if (verdict.kind === 'same') return false;
     if (req.coupled === undefined && req.data === undefined && this.lean && this.leanStatusChange(req, node, from)) return true;
     const changes: AppliedChange[] = [{ object: req.object, id: req.id, from, to: req.to }];
@@ -673,7 +678,7 @@ export class L3Runtime {
     };
     if (leaf.type === 'segment' && edge!.type === 'segment_trace') this.noteSegment(leaf.id, edge!.to);
     this.afterStatusChange(req.object, req.id, from, req.to, req.reason, node);
-    this.emitGraphUpdate(change, req.object, this.projectOf(req.id));
+    this.emitGraphUpdate(change, req.object, this.projectOfNode(node));
     return true;
   }
 
@@ -763,7 +768,10 @@ export class L3Runtime {
 
   protected projectOf(id: string): string | undefined {
     const n = this.psg.node(id);
-    if (!n) return undefined;
+    return n ? this.projectOfNode(n) : undefined;
+  }
+
+  private projectOfNode(n: PsgNode): string | undefined {
     if (n.type === 'context') return n.id;
     if (typeof n.data['context_id'] === 'string') return n.data['context_id'];
     if (typeof n.data['plan_id'] === 'string') return this.projectOf(n.data['plan_id']);
@@ -940,7 +948,7 @@ export class L3Runtime {
       // Synchronous when it can be, unless changeStatusLocked was replaced (a planted fault): then through it.
       changeStatusNow: (req) => (this.changeStatusLocked === L3Runtime.prototype.changeStatusLocked ? this.changeStatusNow(req) : this.changeStatusLocked(req)),
       statusRequest: (object, id, to) => this.manualRequest(object, id, to),
-      segmentFor: (planId, stepId, status, startedAt, error) => this.segmentMutations(planId, stepId, status, startedAt, error),
+      segmentFor: (planId, stepId, status, startedAt, error, step) => this.segmentMutations(planId, stepId, status, startedAt, error, step),
       recordTraceEvent: (planId, type, source, data) => this.recordTraceEvent(planId, type, source, data),
       traceIdOf: (planId) => this.traceOfPlan.get(planId),
       outcome: (planId, paused) => this.outcome(planId, paused),
@@ -954,10 +962,10 @@ export class L3Runtime {
   }
 
   /** A trace segment for an executed step, appended once in its final state. */
-  protected segmentMutations(planId: string, stepId: string, status: 'completed' | 'failed', startedAt: string, error?: string): Mutation[] {
+  protected segmentMutations(planId: string, stepId: string, status: 'completed' | 'failed', startedAt: string, error?: string, known?: PsgNode): Mutation[] {
     const traceId = this.traceOfPlan.get(planId);
     if (!traceId) return [];
-    const step = this.psg.node(stepId)!;
+    const step = known ?? this.psg.node(stepId)!;
     const segmentId = this.ids.next();
     const attributes: Record<string, unknown> = { 'mplp.step_id': stepId };
     if (step.data['agent_role']) attributes['mplp.agent_role'] = step.data['agent_role'];

@@ -30,6 +30,8 @@ export interface StatusRequest {
   reason?: string;
   extra?: Mutation[];
   coupled?: { object: LifecycleObject; id: string; to: string }[];
+  /** A step's position in its plan's step table (a hint the runtime may use). */
+  at?: number;
 }
 
 /** Where a run meets the project's files (artifacts, rollback; docs/drift-and-rollback.md). */
@@ -56,7 +58,8 @@ export interface ExecutionHost {
   /** The same change, done at once when it can be (then a boolean), else a promise. */
   changeStatusNow(req: StatusRequest): boolean | Promise<boolean>;
   statusRequest(object: LifecycleObject, id: string, to: string): StatusRequest;
-  segmentFor(planId: string, stepId: string, status: 'completed' | 'failed', startedAt: string, error?: string): Mutation[];
+  /** `step`: the step's node, when the caller has it. */
+  segmentFor(planId: string, stepId: string, status: 'completed' | 'failed', startedAt: string, error?: string, step?: PsgNode): Mutation[];
   recordTraceEvent(planId: string, type: string, source: string, data: Record<string, unknown>): void;
   traceIdOf(planId: string): string | undefined;
   outcome(planId: string, paused: boolean): RunOutcome;
@@ -230,7 +233,7 @@ export class PlanRun {
   /** Under the lock: re-checked there, as a pause or failure may have landed since the pop. */
   protected readonly startLocked = (v: number): boolean | Promise<boolean> => {
     if (this.paused || this.stopping) return false;
-    const changed = this.host.changeStatusNow({ object: 'step', id: this.index.ids[v]!, to: 'in_progress' });
+    const changed = this.host.changeStatusNow({ object: 'step', id: this.index.ids[v]!, to: 'in_progress', at: v });
     return typeof changed === 'boolean' ? true : changed.then(() => true);
   };
 
@@ -300,9 +303,9 @@ export class PlanRun {
     const { host, planId } = this;
     const stepId = this.index.ids[end.v]!;
     const to = end.error ? 'failed' : 'completed';
-    const req: StatusRequest = { object: 'step', id: stepId, to };
+    const req: StatusRequest = { object: 'step', id: stepId, to, at: end.v };
     if (end.error) req.reason = end.error;
-    req.extra = host.segmentFor(planId, stepId, to, end.startedAt, end.error);
+    req.extra = host.segmentFor(planId, stepId, to, end.startedAt, end.error, this.steps[end.v]);
     return host.changeStatusNow(req);
   };
 
