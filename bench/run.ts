@@ -1,6 +1,6 @@
 // `npm run bench`: measures every case in fresh child processes (one timing process, one
 // memory process each), prints the tables and writes reports/bench.json.
-// Options: --quick (fewer repeats), --only map|cycle|vsl|properties, --filter <text in contender name>,
+// Options: --quick (fewer repeats), --only map|cycle|vsl|properties|events, --filter <text in contender name>,
 // --max-wait <seconds to wait for an idle machine before each timed run, default 30>.
 
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -17,7 +17,8 @@ import { count } from './format.js';
 import { measureGroup } from './measure-group.js';
 import { stdioBenchLines } from './stdio.js';
 import { cycleTable, growthOf, growthTable, mapTable } from './tables.js';
-import { checkTargets, cycleAnswersWrong } from './targets.js';
+import { checkTargets, cycleAnswersWrong, eventTargets } from './targets.js';
+import { eventBench } from './events.js';
 import { vslBench } from './vsl.js';
 import { propertyBench } from './properties.js';
 
@@ -60,7 +61,8 @@ addRatios(rows);
 const mapRows = rows.filter((r) => r.workload === 'map');
 const cycleRows = rows.filter((r) => r.workload === 'cycle');
 const growth = growthOf(mapRows).concat(growthOf(cycleRows));
-const targets = checkTargets(rows, growth);
+const events = !args.only || args.only === 'events' ? await eventBench({ quick: args.quick }) : undefined;
+const targets = [...checkTargets(rows, growth), ...(events ? eventTargets(events.result) : [])];
 const wrong = cycleAnswersWrong(rows);
 const machine = machineInfo();
 
@@ -79,6 +81,7 @@ if (cycleRows.length) {
   out.push('', '### Cycle detection growth', '', growthTable(growth.filter((g) => g.unit === 'edge')));
 }
 out.push('', '### How to read', '', ...METHOD_NOTES.map((n) => `- ${n}`));
+if (events) out.push('', events.text);
 if (targets.length) {
   out.push('', '### Targets', '');
   for (const t of targets) out.push(`- ${t.met ? 'met' : 'NOT met'}: ${t.target} — ${t.measured}`);
@@ -95,6 +98,6 @@ console.log(out.join('\n'));
 await mkdir(new URL('../reports/', import.meta.url), { recursive: true });
 await writeFile(
   new URL('../reports/bench.json', import.meta.url),
-  `${JSON.stringify({ startedAt, finishedAt: new Date().toISOString(), machine: { ...machine, loadAvgBefore: machineBefore.loadAvg }, shape: DEFAULT_SHAPE, concurrency: CONCURRENCY, args, rows, growth, targets, wrongAnswers: wrong.map((r) => r.contender), failures, vsl: vsl?.rows ?? null, properties: properties?.result ?? null }, null, 2)}\n`,
+  `${JSON.stringify({ startedAt, finishedAt: new Date().toISOString(), machine: { ...machine, loadAvgBefore: machineBefore.loadAvg }, shape: DEFAULT_SHAPE, concurrency: CONCURRENCY, args, rows, growth, targets, wrongAnswers: wrong.map((r) => r.contender), failures, vsl: vsl?.rows ?? null, properties: properties?.result ?? null, events: events?.result ?? null }, null, 2)}\n`,
 );
 if (wrong.length || failures.length) process.exitCode = 1;

@@ -68,6 +68,8 @@ describe('the protocol schema', () => {
     [{ jsonrpc: '2.0', id: 1, method: 'load', params: { session: 's1', bundel: {} } }, "property 'bundel' is not allowed here"],
     [{ jsonrpc: '1.0', id: 1, result: 1 }, '/jsonrpc: must be "2.0"'],
     [[{ jsonrpc: '2.0', id: 1, result: 1 }], '(root): must be object'],
+    [{ jsonrpc: '2.0', id: 1, method: 'events', params: { session: 's1', cursor: { after: -1 } } }, '/params/cursor/after: must be >= 0'],
+    [{ jsonrpc: '2.0', id: 1, method: 'events', params: { session: 's1', cursor: { from: 3 } } }, "property 'from' is not allowed here"],
   ])('names the problem of %j', (message, problem) => {
     expect(messageProblem(message)).toContain(problem);
   });
@@ -130,6 +132,24 @@ describe('serveAdapter', () => {
     }
     expect(await s.call('vsl.get', { session: 's1', key: 'kept' })).toEqual({ found: true, value: { n: 1 } });
     expect(await s.call('vsl.get', { session: 's1', key: 'dropped' })).toEqual({ found: false });
+    s.toRuntime.end();
+    await s.done;
+  });
+
+  it('answers events by cursor when the kit sends one, and the whole list when it does not', async () => {
+    const s = served();
+    expect(await s.call('describe', { protocol_version: PROTOCOL_VERSION, kit: { name: 'k', version: '1' } })).toMatchObject({ eventCursor: true });
+    await s.open('s1');
+    const context = { meta: { protocol_version: '1.0.0', schema_version: '1.0.0' }, root: { domain: 'd', environment: 'e' }, title: 't', status: 'active' };
+    for (const id of ['0d3c1b8a-5e5f-4a4b-8c8d-9e9f0a0b0c01', '0d3c1b8a-5e5f-4a4b-8c8d-9e9f0a0b0c02', '0d3c1b8a-5e5f-4a4b-8c8d-9e9f0a0b0c03']) {
+      await s.call('load', { session: 's1', bundle: { contexts: [{ ...context, context_id: id }] } });
+    }
+    const all = (await s.call('events', { session: 's1' })) as { payload: { seq: number } }[];
+    expect(all.map((e) => e.payload.seq)).toEqual([1, 2, 3]);
+    expect(messageProblem({ jsonrpc: '2.0', id: 9, method: 'events', params: { session: 's1', cursor: { after: 1, limit: 1 } } })).toBeUndefined();
+    expect(await s.call('events', { session: 's1', cursor: { after: 1, limit: 1 } })).toEqual([all[1]]);
+    expect(await s.call('events', { session: 's1', cursor: { after: 1 } })).toEqual(all.slice(1));
+    expect(await s.call('events', { session: 's1', cursor: null })).toEqual(all);
     s.toRuntime.end();
     await s.done;
   });

@@ -29,6 +29,11 @@ export interface AdapterDescription {
   capabilities: Capabilities;
   /** With `vsl`: sessions created with the same `env.vslShare` use one VSL store (see SessionEnv). */
   sharedVsl?: boolean;
+  /**
+   * Session.events honours a cursor ({ after, limit }, see EventCursor): the kit then asks only
+   * for the events it has not read yet. Without it the kit reads the whole list every time.
+   */
+  eventCursor?: boolean;
 }
 
 /** The action a runtime hands to the AEL for one step. `step_id` is required so the kit can script it. */
@@ -126,6 +131,12 @@ export interface GraphExport {
   edges: GraphEdge[];
 }
 
+/** A window of the event timeline: the events whose payload.seq is greater than `after`, at most `limit`. */
+export interface EventCursor {
+  after?: number;
+  limit?: number;
+}
+
 export interface ModuleResult {
   output: unknown;
   events: unknown[];
@@ -148,8 +159,13 @@ export interface Session {
   /** Current MPLP object (plan with steps, trace with segments and events, confirm, context...). */
   get(target: ObjectRef): Promise<unknown>;
   graph(): Promise<GraphExport>;
-  /** Everything emitted on the bus so far, in emission order. */
-  events(): Promise<BusEvent[]>;
+  /**
+   * Everything emitted on the bus so far, in emission order. A runtime that declares
+   * `eventCursor` also takes a cursor and answers only the events after `cursor.after` (the
+   * payload.seq of the last event the kit read), at most `cursor.limit` of them; one that does
+   * not may ignore the argument.
+   */
+  events(cursor?: EventCursor): Promise<BusEvent[]>;
   close(): Promise<void>;
 
   /** Present when `pauseResume` is claimed. */

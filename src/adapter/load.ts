@@ -255,6 +255,7 @@ export function descriptionProblems(value: unknown): string[] {
       problems.push(`"contract_version" is ${d['contract_version']}, but this kit implements contract ${CONTRACT_VERSION} (major versions differ)`);
     }
   }
+  if (d['eventCursor'] !== undefined && typeof d['eventCursor'] !== 'boolean') problems.push(`"eventCursor" must be true or false, got ${summarise(d['eventCursor'])}`);
   problems.push(...capabilityProblems(d['capabilities']));
   return problems;
 }

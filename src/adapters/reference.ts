@@ -4,7 +4,6 @@
 
 import { kitPackage } from '../package-files.js';
 import { CONTRACT_VERSION, type Adapter, type AdapterDescription, type OpResult, type Session, type SessionEnv } from '../adapter/contract.js';
-import { copyValue } from '../mplp/copy.js';
 import { seededIds } from '../mplp/ids.js';
 import { L3Runtime, RuntimeError, type RuntimeOptions } from '../runtime/index.js';
 import { redactedVslUrl, vslFromUrl } from '../runtime/vsl/from-url.js';
@@ -27,6 +26,7 @@ export const referenceDescription: AdapterDescription = {
     vsl: true,
   },
   sharedVsl: true,
+  eventCursor: true,
 };
 
 /** Runs an operation and turns its outcome into an OpResult. */
@@ -55,7 +55,7 @@ export function sessionFor(rt: L3Runtime, onClose: () => Promise<void> = async (
     resume: (planId) => attempt(() => rt.resume(planId)),
     get: async (target) => rt.get(target),
     graph: async () => rt.graph(),
-    events: async () => copyValue(rt.events()),
+    events: async (cursor) => rt.events(cursor),
     vsl: rt.vsl,
     modules: {
       register: (name, module) => attempt(() => rt.modules.register(name, module)),

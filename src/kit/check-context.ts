@@ -92,7 +92,7 @@ export function openCheckScope(settings: ContextSettings): CheckScope {
     let problems: string[];
     try {
       problems = sessionShapeProblems(raw, settings.description.capabilities);
-      if (problems.length === 0) session = guardSession(raw as Session, sessionGuard);
+      if (problems.length === 0) session = guardSession(raw as Session, sessionGuard, { eventCursor: settings.description.eventCursor === true });
     } catch (e) {
       problems = [`reading it threw (${describeThrown(e)})`];
     }

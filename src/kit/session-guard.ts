@@ -10,7 +10,9 @@
 import type { Capabilities, Session } from '../adapter/contract.js';
 import { describeThrown, summarise } from '../adapter/load.js';
 import { performance } from 'node:perf_hooks';
+import { isDeepStrictEqual } from 'node:util';
 import { copyValue } from '../mplp/copy.js';
+import type { BusEvent } from '../mplp/types.js';
 import type { CallTrace } from './call-trace.js';
 
 /**
@@ -312,9 +314,91 @@ function guardVsl(raw: NonNullable<Session['vsl']>, guard: OperationGuard): NonN
   return vsl;
 }
 
+/** Events asked for per request when the adapter reads by cursor (a page; the kit asks again while pages are full). */
+export const EVENT_PAGE = 10_000;
+
+/**
+ * session.events() for an adapter that declares `eventCursor`: the guard keeps the events it
+ * has read (frozen plain copies) and asks only for the ones after them, a page at a time,
+ * starting one event early so that the last event it holds is read again and compared: a
+ * timeline that changed under it is read afresh from the start. An answer that is no
+ * continuation (an event at or before the cursor, a missing or decreasing payload.seq: a
+ * runtime that ignores the cursor, or wraps one that honours it) makes the guard read that
+ * session whole from then on. Checks get the whole list either way.
+ */
+function cursorEvents(raw: Session, guard: OperationGuard): Session['events'] {
+  let read: BusEvent[] = [];
+  let byCursor = true;
+  const page = (after: number) => guardOperation<BusEvent[]>(guard, 'session.events()', () => raw.events({ after, limit: EVENT_PAGE }), eventList);
+  /** `held` plus every later event; 'changed' when the last held event no longer reads back the same; 'ignored' when an answer is no continuation. */
+  const extend = async (held: BusEvent[]): Promise<BusEvent[] | 'changed' | 'ignored'> => {
+    const out = held.slice();
+    let recheck = out.length > 0;
+    for (;;) {
+      const after = recheck ? (out.length > 1 ? seqOf(out.at(-2)!) : 0) : out.length > 0 ? seqOf(out.at(-1)!) : 0;
+      const got = await page(after);
+      if (!continues(got, after)) return 'ignored';
+      let from = 0;
+      if (recheck) {
+        if (got.length === 0 || !isDeepStrictEqual(got[0], out.at(-1))) return 'changed';
+        from = 1;
+        recheck = false;
+      }
+      for (let i = from; i < got.length; i++) out.push(deepFreeze(got[i]!));
+      if (out.length > MAX_LIST_ITEMS) throw recordFault(guard, new AdapterFault('session.events()', `returned ${out.length} events in all, more than the kit's limit of ${MAX_LIST_ITEMS} per list`));
+      if (got.length < EVENT_PAGE) return out;
+    }
+  };
+  return async () => {
+    if (byCursor) {
+      let next = await extend(read);
+      if (next === 'changed') next = await extend([]);
+      if (next !== 'ignored' && next !== 'changed') {
+        read = next;
+        return read.slice();
+      }
+      byCursor = false;
+      read = [];
+    }
+    return guardOperation<BusEvent[]>(guard, 'session.events()', () => raw.events(), eventList);
+  };
+}
+
+/** Whether a page answered for events after `after` continues the timeline: each a numeric payload.seq above the one before. */
+function continues(events: BusEvent[], after: number): boolean {
+  let last = after;
+  for (const e of events) {
+    const seq = (e.payload as Record<string, unknown> | undefined)?.['seq'];
+    if (typeof seq !== 'number' || !(seq > last)) return false;
+    last = seq;
+  }
+  return true;
+}
+
+/** payload.seq of an event the guard holds (checked to be a number when it was read). */
+const seqOf = (e: BusEvent) => (e.payload as Record<string, number>)['seq']!;
+
+/** Freezes a fresh plain copy, so the events the guard keeps cannot be changed by a check. */
+function deepFreeze<T>(value: T): T {
+  if (typeof value !== 'object' || value === null) return value;
+  Object.freeze(value);
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) deepFreeze(value[i]);
+  } else {
+    for (const k in value) deepFreeze((value as Record<string, unknown>)[k]);
+  }
+  return value;
+}
+
+export interface GuardOptions {
+  /** The adapter declared `eventCursor`: events are read incrementally. */
+  eventCursor?: boolean;
+}
+
 /** The guarded view of a raw session; call only after sessionShapeProblems found nothing. */
-export function guardSession(raw: Session, guard: OperationGuard): Session {
+export function guardSession(raw: Session, guard: OperationGuard, options: GuardOptions = {}): Session {
   const session = wrapGroup(raw, SESSION_OPS, 'session.', guard);
+  if (options.eventCursor) session.events = cursorEvents(raw, guard);
   if (isObject(raw.vsl)) session.vsl = guardVsl(raw.vsl, guard);
   if (isObject(raw.modules)) session.modules = wrapGroup(raw.modules, MODULE_OPS, 'session.modules.', guard);
   if (isObject(raw.drift)) session.drift = wrapGroup(raw.drift, DRIFT_OPS, 'session.drift.', guard);

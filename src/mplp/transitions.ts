@@ -190,24 +190,30 @@ export type Classification =
   | { kind: 'terminal'; row: TransitionRow }
   | { kind: 'unknown-status' };
 
-/** Classifies from → to for an object; every pair gets exactly one answer. */
-const ROW_INDEX = new Map<LifecycleObject, Map<string, TransitionRow>>();
+const UNKNOWN_STATUS: Classification = Object.freeze({ kind: 'unknown-status' });
+const SAME: Classification = Object.freeze({ kind: 'same' });
 
-/** Rows by from and to: classify runs on every status change and every graded event. */
-function rowIndex(object: LifecycleObject): Map<string, TransitionRow> {
-  let index = ROW_INDEX.get(object);
-  if (!index) {
-    index = new Map(LIFECYCLE_TABLES[object].rows.map((r) => [`${r.from}\u0000${r.to}`, r]));
-    ROW_INDEX.set(object, index);
+/** Every pair of an object's statuses, classified once: classify runs on every status change and every graded event. */
+const CLASSIFIED = new Map<LifecycleObject, Map<string, Map<string, Classification>>>();
+
+function classifiedPairs(object: LifecycleObject): Map<string, Map<string, Classification>> {
+  let byFrom = CLASSIFIED.get(object);
+  if (!byFrom) {
+    const table = LIFECYCLE_TABLES[object];
+    const rows = new Map(table.rows.map((r) => [`${r.from}\u0000${r.to}`, r]));
+    byFrom = new Map();
+    for (const from of table.statuses) {
+      const byTo = new Map<string, Classification>();
+      for (const to of table.statuses) byTo.set(to, Object.freeze(classifyPair(object, table, rows.get(`${from}\u0000${to}`), from, to)));
+      byFrom.set(from, byTo);
+    }
+    CLASSIFIED.set(object, byFrom);
   }
-  return index;
+  return byFrom;
 }
 
-export function classify(object: LifecycleObject, from: string, to: string): Classification {
-  const table = LIFECYCLE_TABLES[object];
-  if (!table.statuses.includes(from) || !table.statuses.includes(to)) return { kind: 'unknown-status' };
-  if (from === to) return { kind: 'same' };
-  const row = rowIndex(object).get(`${from}\u0000${to}`);
+function classifyPair(object: LifecycleObject, table: LifecycleTable, row: TransitionRow | undefined, from: string, to: string): Classification {
+  if (from === to) return SAME;
   if (table.terminal.includes(from)) {
     return { kind: 'terminal', row: { from, to, class: 'R', rule: `${from} is terminal for ${object} (L2@old §6.1 rule 4)` } };
   }
@@ -218,6 +224,11 @@ export function classify(object: LifecycleObject, from: string, to: string): Cla
       ? { from, to, class: 'R', rule: `${object} ${from} → ${to} is not in the L2 successor list` }
       : { from, to, class: 'K', reference: 'reject', rule: `${object} ${from} → ${to} is not in the upstream diagram (K, reference rejects)` },
   };
+}
+
+/** Classifies from → to for an object; every pair gets exactly one answer (shared, frozen). */
+export function classify(object: LifecycleObject, from: string, to: string): Classification {
+  return classifiedPairs(object).get(from)?.get(to) ?? UNKNOWN_STATUS;
 }
 
 /** True when the reference runtime lets the pair through the table (guards still apply). */

@@ -2,7 +2,8 @@
 export { L3Runtime, type RuntimeOptions, type LoadBundle, type ObjectRef, type DecisionInput } from './runtime.js';
 export type { RunOutcome, RunProfile } from './orchestrator/plan-run.js';
 export { RuntimeError, TransitionError, type RuntimeErrorCode } from './errors.js';
-export { EventBus, type EventSink, type Subscriber } from './events/bus.js';
+export { EventBus, type EventCursor, type EventSink, type Subscriber } from './events/bus.js';
+export { NdjsonFileSink } from './events/ndjson-sink.js';
 export { ProjectSemanticGraph, type PsgNode, type PsgEdge, type Mutation, type NodeType, type EdgeType } from './psg/graph.js';
 export { findCycle, topoOrder } from './psg/dag.js';
 export { InMemoryVSL } from './vsl/in-memory.js';

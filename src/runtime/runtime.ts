@@ -18,23 +18,23 @@ import type {
   PlanStep,
   Role,
   Trace,
-  TraceSegment,
 } from '../mplp/types.js';
+import { copyValue } from '../mplp/copy.js';
 import { validate as validateSchema, formatErrors, type SchemaKind } from '../mplp/validate.js';
 import { InMemoryAEL } from './ael/in-memory.js';
 import { ProjectFiles } from './artifacts/project-files.js';
 import type { IntervalTimer } from './drift/monitor.js';
 import type { ActionExecutionLayer } from './ael/types.js';
 import { RuntimeError, TransitionError } from './errors.js';
-import { EventBus } from './events/bus.js';
+import { EventBus, type EventCursor, type EventSink } from './events/bus.js';
 import { EventFactory, systemClock, type Clock } from './events/factory.js';
 import { checkTransition, type GuardEvaluator } from './lifecycle/guard.js';
 import { Mutex } from './lock.js';
 import { PlanRun, type RunOutcome, type RunProfile } from './orchestrator/plan-run.js';
-import { ProjectSemanticGraph, type Change, type Mutation, type NodeType, type PsgNode } from './psg/graph.js';
+import { ProjectSemanticGraph, type Change, type Mutation, type NodeType, type PsgEdge, type PsgNode } from './psg/graph.js';
 import { ModuleRegistry, type RuntimeModuleRegistry } from './registry/modules.js';
 import { InMemoryVSL } from './vsl/in-memory.js';
-import { writeAll, type ValueStateLayer } from './vsl/types.js';
+import { writeAll, writeSnapshots, type ValueStateLayer } from './vsl/types.js';
 
 export interface RuntimeOptions {
   vsl?: ValueStateLayer;
@@ -52,6 +52,8 @@ export interface RuntimeOptions {
   workspace?: string;
   /** Timer of interval drift scans (default setInterval); tests inject a fake one. */
   timer?: IntervalTimer;
+  /** Where events go: sinks see each one as it is emitted; `retain: false` keeps none in memory. */
+  events?: { sink?: EventSink; retain?: boolean };
 }
 
 export interface LoadBundle {
@@ -75,6 +77,16 @@ export interface DecisionInput {
   reason?: string;
 }
 
+/** One status change a transaction made. */
+interface AppliedChange {
+  object: LifecycleObject;
+  id: string;
+  from: string;
+  to: string;
+}
+
+const NO_MUTATIONS: readonly Mutation[] = [];
+
 /** A status change plus whatever must commit with it. */
 interface StatusChangeRequest {
   object: LifecycleObject;
@@ -87,6 +99,8 @@ interface StatusChangeRequest {
   coupled?: { object: LifecycleObject; id: string; to: string }[];
   /** Data fields to set on the node itself with the status. */
   data?: Record<string, unknown>;
+  /** A step's position in its plan's step table, when the caller knows it (saves a lookup). */
+  at?: number;
 }
 
 const STATUS_FIELD_OWNERS: ReadonlySet<NodeType> = new Set(['context', 'plan', 'step', 'trace', 'segment', 'confirm', 'collab']);
@@ -95,7 +109,7 @@ const PLAN_TERMINAL: ReadonlySet<string> = new Set(LIFECYCLE_TABLES.plan.termina
 const META: Meta = { protocol_version: '1.0.0', schema_version: '1.0.0' };
 
 export class L3Runtime {
-  readonly bus = new EventBus();
+  readonly bus: EventBus;
   readonly psg = new ProjectSemanticGraph();
   readonly modules: ModuleRegistry;
   readonly vsl: ValueStateLayer;
@@ -130,7 +144,9 @@ export class L3Runtime {
     this.maxConcurrency = Math.max(1, options.maxConcurrency ?? 4);
     this.modules = new ModuleRegistry(options.modules);
     this.validateObjects = options.validateObjects ?? true;
-    this.factory = new EventFactory(this.ids, this.clock, options.graphId ?? this.ids.next());
+    const graphId = options.graphId ?? this.ids.next();
+    this.bus = new EventBus({ ids: this.ids, clock: this.clock, graphId, retain: options.events?.retain ?? true, sinks: options.events?.sink ? [options.events.sink] : [] });
+    this.factory = new EventFactory(this.ids, this.clock, graphId, this.bus);
     this.files = new ProjectFiles(
       {
         psg: this.psg,
@@ -151,8 +167,14 @@ export class L3Runtime {
 
   // ---------------------------------------------------------------- reading
 
-  events(): BusEvent[] {
-    return this.bus.events();
+  /** The events so far (fresh objects), or with a cursor those after `after` (a payload.seq), at most `limit`. */
+  events(cursor?: EventCursor | null): BusEvent[] {
+    return this.bus.events(cursor);
+  }
+
+  /** The same events one at a time, as they are read. */
+  eventStream(cursor?: EventCursor | null): Generator<BusEvent, void, undefined> {
+    return this.bus.stream(cursor);
   }
 
   graph(): ReturnType<ProjectSemanticGraph['export']> {
@@ -163,7 +185,7 @@ export class L3Runtime {
   get(ref: ObjectRef): unknown {
     const node = this.psg.node(ref.id);
     if (!node || node.type !== ref.type) return undefined;
-    return structuredClone(this.assemble(node));
+    return copyValue(this.assemble(node));
   }
 
   status(id: string): string | undefined {
@@ -175,35 +197,37 @@ export class L3Runtime {
   }
 
   protected assemble(node: PsgNode, statusOverride?: string): Record<string, unknown> {
-    const status = statusOverride ?? node.status;
-    const base: Record<string, unknown> = { ...node.data };
-    if (STATUS_FIELD_OWNERS.has(node.type) && status !== undefined) base['status'] = status;
+    const status = STATUS_FIELD_OWNERS.has(node.type) ? statusOverride ?? node.status : undefined;
     switch (node.type) {
-      case 'plan':
-        base['steps'] = this.psg.stepsOf(node.id).map((s) => this.stepObject(s));
+      case 'plan': {
+        const base = withStatus(node.data, undefined, status);
+        const steps = this.psg.planTable(node.id).nodes;
+        const list = new Array<PlanStep>(steps.length);
+        for (let i = 0; i < steps.length; i++) list[i] = withStatus(steps[i]!.data, 'plan_id', steps[i]!.status) as unknown as PlanStep;
+        base['steps'] = list;
         return reorderPlan(base);
+      }
       case 'step':
-        delete base['plan_id'];
-        return base;
+        return withStatus(node.data, 'plan_id', status);
       case 'segment':
-        delete base['trace_id'];
-        return base;
+        return segmentObject(node);
       case 'trace': {
-        const segments = (this.traceSegments.get(node.id) ?? []).map((s) => this.assemble(this.psg.node(s)!));
+        const base = withStatus(node.data, undefined, status);
+        const segments = (this.traceSegments.get(node.id) ?? []).map((s) => segmentObject(this.psg.node(s)!));
         if (segments.length > 0) base['segments'] = segments;
         const events = this.traceEvents.get(node.id) ?? [];
         if (events.length > 0) base['events'] = events.map((e) => ({ ...e }));
         return base;
       }
       default:
-        return base;
+        return withStatus(node.data, undefined, status);
     }
   }
 
+  /** A step as its plan lists it (a fresh object: VSL snapshots and plan objects are built from it). */
   protected stepObject(stepId: string, statusOverride?: string): PlanStep {
     const n = this.psg.node(stepId)!;
-    const { plan_id: _plan, ...rest } = n.data as Record<string, unknown>;
-    return { ...(rest as Omit<PlanStep, 'status'>), status: (statusOverride ?? n.status) as PlanStep['status'] };
+    return withStatus(n.data, 'plan_id', statusOverride ?? n.status) as unknown as PlanStep;
   }
 
   // ---------------------------------------------------------------- loading
@@ -226,7 +250,8 @@ export class L3Runtime {
     }
     const plan = this.planLoad(bundle);
     this.psg.check(plan.mutations);
-    await writeAll(this.vsl, plan.vsl);
+    const writing = writeSnapshots(this.vsl, plan.vsl);
+    if (writing) await writing;
     const change = this.psg.apply(plan.mutations);
     for (const after of plan.afterApply) after();
     this.emitGraphUpdate(change, plan.sourceModule, plan.projectId);
@@ -256,15 +281,18 @@ export class L3Runtime {
     const tracedPlans = new Set((bundle.traces ?? []).map((t) => t.plan_id).filter((p): p is string => !!p));
     const confirmedTargets = new Set((bundle.confirms ?? []).map((c) => c.target_id));
 
-    for (const c of bundle.contexts ?? []) {
+    // Objects are copied once here: the PSG and the VSL then share the runtime's own copy
+    // (VSL values as snapshots nobody changes), never the caller's objects.
+    for (const input of bundle.contexts ?? []) {
+      const c = copyValue(input);
       kinds.add('context');
       projectId ??= c.context_id;
-      const { status, ...data } = c;
-      nodes.push({ op: 'add_node', node: { type: 'context', id: c.context_id, status, data } });
+      nodes.push({ op: 'add_node', node: { type: 'context', id: c.context_id, status: c.status, data: dataOf(c) } });
       vsl.push([`contexts/${c.context_id}`, c]);
     }
 
-    for (const p of bundle.plans ?? []) {
+    for (const input of bundle.plans ?? []) {
+      const p = copyValue(input);
       kinds.add('plan');
       projectId ??= p.context_id;
       if (!PLAN_LOAD_STATUSES.has(p.status)) {
@@ -281,14 +309,15 @@ export class L3Runtime {
       const { status, steps, ...data } = p;
       nodes.push({ op: 'add_node', node: { type: 'plan', id: p.plan_id, status, data } });
       edges.push({ op: 'add_edge', edge: { from: p.plan_id, to: p.context_id, type: 'plan_context' } });
-      for (const s of steps) {
-        const { status: stepStatus, ...stepData } = s;
-        nodes.push({ op: 'add_node', node: { type: 'step', id: s.step_id, status: stepStatus, data: { ...stepData, plan_id: p.plan_id } } });
-        edges.push({ op: 'add_edge', edge: { from: s.step_id, to: p.plan_id, type: 'step_plan' } });
+      const stepNodes = new Array<PsgNode>(steps.length), stepIds = new Array<string>(steps.length), deps = new Array<string[] | undefined>(steps.length);
+      for (let i = 0; i < steps.length; i++) {
+        const s = steps[i]!;
+        stepNodes[i] = { type: 'step', id: s.step_id, status: s.status, data: dataOf(s, 'plan_id', p.plan_id) };
+        stepIds[i] = s.step_id;
+        deps[i] = s.dependencies;
       }
-      for (const s of steps) {
-        for (const d of s.dependencies ?? []) edges.push({ op: 'add_edge', edge: { from: s.step_id, to: d, type: 'depends_on' } });
-      }
+      nodes.push({ op: 'add_steps', nodes: stepNodes });
+      edges.push({ op: 'link_steps', plan: p.plan_id, steps: stepIds, deps });
       vsl.push([`plans/${p.plan_id}`, p]);
       if (!tracedPlans.has(p.plan_id)) {
         const trace = this.newTrace(p);
@@ -307,7 +336,8 @@ export class L3Runtime {
       }
     }
 
-    for (const t of bundle.traces ?? []) {
+    for (const input of bundle.traces ?? []) {
+      const t = copyValue(input);
       kinds.add('trace');
       if (t.root_span.trace_id !== t.trace_id) {
         throw new RuntimeError('REF_UNRESOLVED', `trace ${t.trace_id}: root_span.trace_id ${t.root_span.trace_id} must be the trace's own id`, { id: t.trace_id });
@@ -318,8 +348,7 @@ export class L3Runtime {
       if (t.plan_id) edges.push({ op: 'add_edge', edge: { from: t.trace_id, to: t.plan_id, type: 'trace_plan' } });
       const segIds: string[] = [];
       for (const s of segments ?? []) {
-        const { status: segStatus, ...segData } = s;
-        nodes.push({ op: 'add_node', node: { type: 'segment', id: s.segment_id, status: segStatus, data: segData } });
+        nodes.push({ op: 'add_node', node: { type: 'segment', id: s.segment_id, status: s.status, data: dataOf(s) } });
         edges.push({ op: 'add_edge', edge: { from: s.segment_id, to: t.trace_id, type: 'segment_trace' } });
         if (s.parent_segment_id) edges.push({ op: 'add_edge', edge: { from: s.segment_id, to: s.parent_segment_id, type: 'segment_trace' } });
         segIds.push(s.segment_id);
@@ -332,29 +361,30 @@ export class L3Runtime {
       });
     }
 
-    for (const c of bundle.confirms ?? []) {
+    for (const input of bundle.confirms ?? []) {
+      const c = copyValue(input);
       kinds.add('confirm');
       const latest = c.decisions?.at(-1);
       if (latest && latest.status !== c.status) {
         throw new RuntimeError('INVALID_STATE', `confirm ${c.confirm_id} is ${c.status} but its latest decision is ${latest.status} (digest §3.5)`, { id: c.confirm_id });
       }
-      const { status, ...data } = c;
-      nodes.push({ op: 'add_node', node: { type: 'confirm', id: c.confirm_id, status, data } });
+      nodes.push({ op: 'add_node', node: { type: 'confirm', id: c.confirm_id, status: c.status, data: dataOf(c) } });
       edges.push({ op: 'add_edge', edge: { from: c.confirm_id, to: c.target_id, type: 'confirm_target' } });
       vsl.push([`confirms/${c.confirm_id}`, c]);
       afterApply.push(() => this.indexConfirm(c.target_id, c.confirm_id));
     }
 
-    for (const r of bundle.roles ?? []) {
+    for (const input of bundle.roles ?? []) {
+      const r = copyValue(input);
       kinds.add('role');
       nodes.push({ op: 'add_node', node: { type: 'role', id: r.role_id, data: { ...r } } });
       vsl.push([`roles/${r.role_id}`, r]);
     }
 
-    for (const c of bundle.collabs ?? []) {
+    for (const input of bundle.collabs ?? []) {
+      const c = copyValue(input);
       kinds.add('collab');
-      const { status, ...data } = c;
-      nodes.push({ op: 'add_node', node: { type: 'collab', id: c.collab_id, status, data } });
+      nodes.push({ op: 'add_node', node: { type: 'collab', id: c.collab_id, status: c.status, data: dataOf(c) } });
       edges.push({ op: 'add_edge', edge: { from: c.collab_id, to: c.context_id, type: 'collab_context' } });
       vsl.push([`collabs/${c.collab_id}`, c]);
     }
@@ -488,13 +518,35 @@ export class L3Runtime {
     return node.type as LifecycleObject;
   }
 
-  /** Cross-object guards of digest §3.1–§3.2, evaluated against the current PSG when a row asks. */
-  protected guardsFor(object: LifecycleObject, id: string): GuardEvaluator {
-    return (guard) => this.evaluateGuard(guard, object, id);
+  /**
+   * Cross-object guards of digest §3.1–§3.2, evaluated against the current PSG when a row asks.
+   * One evaluator serves every check (no closure per status change): it reads the subject set
+   * here, and the guard calls it synchronously right after.
+   */
+  protected guardsFor(object: LifecycleObject, id: string, at?: number): GuardEvaluator {
+    this.guardSubject.object = object;
+    this.guardSubject.id = id;
+    this.guardSubject.planId = undefined;
+    this.guardSubject.at = at;
+    return this.subjectGuards;
+  }
+
+  /** The object the evaluator answers for; `at`: a step's position in its plan's step table, when the caller knows it. */
+  private readonly guardSubject: { object: LifecycleObject; id: string; planId: string | undefined; at: number | undefined } = { object: 'plan', id: '', planId: undefined, at: undefined };
+  private readonly subjectGuards: GuardEvaluator = (guard) => this.evaluateGuard(guard, this.guardSubject.object, this.guardSubject.id);
+
+  /** The plan a guard is about: the subject itself, or a step's plan (looked up once per subject). */
+  private guardPlan(object: LifecycleObject, id: string): string {
+    if (object !== 'step') return id;
+    const subject = this.guardSubject;
+    if (subject.id === id && subject.planId !== undefined) return subject.planId;
+    const planId = this.psg.node(id)!.data['plan_id'] as string;
+    if (subject.id === id) subject.planId = planId;
+    return planId;
   }
 
   protected evaluateGuard(guard: GuardName, object: LifecycleObject, id: string): string | null {
-    const planId = object === 'step' ? (this.psg.node(id)!.data['plan_id'] as string) : id;
+    const planId = this.guardPlan(object, id);
     switch (guard) {
       case 'plan_has_steps':
         return this.psg.stepsOf(planId).length > 0 ? null : 'the plan has no steps';
@@ -509,7 +561,16 @@ export class L3Runtime {
         return s === 'in_progress' ? null : `plan ${planId} is ${s}, not in_progress`;
       }
       case 'dependencies_completed': {
-        // On every step start: a loop, and the list only when something is open.
+        // On every step start: the plan's step table when it places every dependency (no
+        // lookups), and the list of open ones only when something is open.
+        const table = this.psg.planTable(planId);
+        const hint = this.guardSubject.id === id ? this.guardSubject.at : undefined;
+        const at = !table.complete ? undefined : hint !== undefined && table.ids[hint] === id ? hint : table.position.get(id);
+        if (at !== undefined) {
+          let done = true;
+          for (let k = table.depStart[at]!; k < table.depStart[at + 1]! && done; k++) done = table.nodes[table.depList[k]!]!.status === 'completed';
+          if (done) return null;
+        }
         const deps = this.psg.dependenciesOf(id);
         let allDone = true;
         for (let i = 0; i < deps.length && allDone; i++) allDone = this.status(deps[i]!) === 'completed';
@@ -520,8 +581,13 @@ export class L3Runtime {
       case 'dependency_failed':
         return this.psg.dependenciesOf(id).some((d) => this.status(d) === 'failed' || this.status(d) === 'blocked') ? null : 'no dependency failed';
       case 'all_steps_done': {
-        const open = this.psg.stepsOf(planId).filter((s) => this.status(s) !== 'completed' && this.status(s) !== 'skipped');
-        return open.length === 0 ? null : `${open.length} step(s) not completed or skipped`;
+        const steps = this.psg.planTable(planId).nodes;
+        let open = 0;
+        for (let i = 0; i < steps.length; i++) {
+          const st = steps[i]!.status;
+          if (st !== 'completed' && st !== 'skipped') open++;
+        }
+        return open === 0 ? null : `${open} step(s) not completed or skipped`;
       }
       case 'new_review_round':
         return this.reopenedConfirms.has(id) ? null : 'the rejected round was not reopened by a resubmission';
@@ -529,23 +595,112 @@ export class L3Runtime {
   }
 
   /** Runs a status change (plus coupled changes) as one transaction. Caller holds the lock. */
-  protected async changeStatusLocked(req: StatusChangeRequest): Promise<boolean> {
+  protected changeStatusLocked(req: StatusChangeRequest): Promise<boolean> {
+    try {
+      const done = this.changeStatusNow(req);
+      return typeof done === 'boolean' ? Promise.resolve(done) : done;
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  }
+
+  /**
+   * changeStatusLocked's work, done at once when the VSL takes snapshots synchronously (the
+   * in-memory one): then the answer is a boolean, otherwise a promise that settles once the
+   * VSL write and the rest are done. Caller holds the lock.
+   */
+  protected changeStatusNow(req: StatusChangeRequest): boolean | Promise<boolean> {
     const node = this.psg.node(req.id);
     if (!node) throw new RuntimeError('NOT_FOUND', `no ${req.object} ${req.id}`, { id: req.id });
     const from = node.status ?? '';
-    const verdict = this.transitionGuard(req.object, req.id, from, req.to, this.guardsFor(req.object, req.id));
+    const verdict = this.transitionGuard(req.object, req.id, from, req.to, this.guardsFor(req.object, req.id, req.at));
     if (verdict.kind === 'same') return false;
-    const changes = [{ object: req.object, id: req.id, from, to: req.to }];
-    const batch: Mutation[] = [{ op: 'update_node', id: req.id, status: req.to, ...(req.data ? { data: req.data } : {}) }];
-    for (const c of req.coupled ?? []) {
-      const cFrom = this.status(c.id) ?? '';
-      if (this.transitionGuard(c.object, c.id, cFrom, c.to, this.guardsFor(c.object, c.id)).kind === 'same') continue;
-      changes.push({ object: c.object, id: c.id, from: cFrom, to: c.to });
-      batch.push({ op: 'update_node', id: c.id, status: c.to });
+    if (req.coupled === undefined && req.data === undefined && this.lean && this.leanStatusChange(req, node, from)) return true;
+    const changes: AppliedChange[] = [{ object: req.object, id: req.id, from, to: req.to }];
+    const update: Mutation = req.data ? { op: 'update_node', id: req.id, status: req.to, data: req.data } : { op: 'update_node', id: req.id, status: req.to };
+    const batch: Mutation[] = [update];
+    if (req.coupled) {
+      for (const c of req.coupled) {
+        const cFrom = this.status(c.id) ?? '';
+        if (this.transitionGuard(c.object, c.id, cFrom, c.to, this.guardsFor(c.object, c.id)).kind === 'same') continue;
+        changes.push({ object: c.object, id: c.id, from: cFrom, to: c.to });
+        batch.push({ op: 'update_node', id: c.id, status: c.to });
+      }
     }
-    batch.push(...(req.extra ?? []));
+    const extra = req.extra ?? NO_MUTATIONS;
+    for (let i = 0; i < extra.length; i++) batch.push(extra[i]!);
     this.psg.check(batch);
-    await writeAll(this.vsl, this.persistedState(changes, req.extra ?? []));
+    const writing = writeSnapshots(this.vsl, this.persistedState(changes, extra));
+    if (writing) return writing.then(() => this.applyStatusChange(req, batch, changes));
+    return this.applyStatusChange(req, batch, changes);
+  }
+
+  /**
+   * Whether status changes may take the lean path: the VSL takes snapshots synchronously and
+   * none of the seams that path stands in for (PSG check and apply, persistedState,
+   * applyStatusChange, noteSegments) was replaced. Otherwise every change goes through them.
+   */
+  protected get lean(): boolean {
+    const own = L3Runtime.prototype;
+    return this.vsl.putShared !== undefined && this.psg.plain && this.persistedState === own.persistedState &&
+      this.applyStatusChange === own.applyStatusChange && this.noteSegments === own.noteSegments;
+  }
+
+  /**
+   * A status change of one object, alone or with one new leaf node (a step's trace segment),
+   * done synchronously with no batch, mutation list or change object unless an event needs
+   * one: what every step start and end makes. The same checks, VSL entries, PSG result and
+   * events as the general path, which handles every other request (answer false).
+   */
+  protected leanStatusChange(req: StatusChangeRequest, node: PsgNode, from: string): boolean {
+    let leaf: PsgNode | undefined;
+    let edge: PsgEdge | undefined;
+    const extra = req.extra;
+    if (extra !== undefined && extra.length > 0) {
+      const a = extra[0]!, b = extra[1];
+      if (extra.length !== 2 || a.op !== 'add_node' || b?.op !== 'add_edge' || b.edge.from !== a.node.id || b.edge.type === 'depends_on' || b.edge.type === 'step_plan') return false;
+      leaf = a.node;
+      edge = b.edge;
+    }
+    const psg = this.psg;
+    psg.checkUpdate(req.id, node.type);
+    if (leaf) psg.checkLeaf(leaf, edge!);
+    const vsl = this.vsl;
+    if (req.object === 'step') vsl.putShared!(this.folder('plans/', node.data['plan_id'] as string, '/steps/'), req.id, withStatus(node.data, 'plan_id', req.to));
+    else if (req.object !== 'segment') vsl.putShared!(`${req.object}s/`, req.id, this.assemble(node, req.to));
+    if (leaf?.type === 'segment') vsl.putShared!(this.folder('traces/', edge!.to, '/segments/'), leaf.id, segmentObject(leaf));
+    else if (leaf?.type === 'confirm') vsl.putShared!('confirms/', leaf.id, withStatus(leaf.data, undefined, leaf.status));
+    psg.setStatus(node, req.to);
+    if (!leaf) {
+      this.afterStatusChange(req.object, req.id, from, req.to, req.reason, node);
+      return true;
+    }
+    psg.addLeaf(leaf, edge!);
+    const change: Change = {
+      nodes: [{ type: node.type, id: req.id, op: 'update' }, { type: leaf.type, id: leaf.id, op: 'add' }],
+      edges: [{ from: edge!.from, to: edge!.to, type: edge!.type, op: 'add' }],
+      nodeDelta: 1,
+      edgeDelta: 1,
+    };
+    if (leaf.type === 'segment' && edge!.type === 'segment_trace') this.noteSegment(leaf.id, edge!.to);
+    this.afterStatusChange(req.object, req.id, from, req.to, req.reason, node);
+    this.emitGraphUpdate(change, req.object, this.projectOfNode(node));
+    return true;
+  }
+
+  /** The VSL parent paths `plans/<id>/steps/` and `traces/<id>/segments/`, made once per plan and trace. */
+  private folder(head: 'plans/' | 'traces/', id: string, tail: '/steps/' | '/segments/'): string {
+    const folders = head === 'plans/' ? this.stepFolders : this.segmentFolders;
+    let folder = folders.get(id);
+    if (folder === undefined) folders.set(id, (folder = head + id + tail));
+    return folder;
+  }
+
+  private readonly stepFolders = new Map<string, string>();
+  private readonly segmentFolders = new Map<string, string>();
+
+  /** The PSG apply and the announcements of a status change whose VSL write is done. */
+  protected applyStatusChange(req: StatusChangeRequest, batch: Mutation[], changes: AppliedChange[]): true {
     const change = this.psg.apply(batch);
     this.noteSegments(change);
     for (const c of changes) this.afterStatusChange(c.object, c.id, c.from, c.to, req.reason);
@@ -553,10 +708,9 @@ export class L3Runtime {
     return true;
   }
 
-  /** The VSL entries that hold the new state of everything a batch changes. */
-  protected persistedState(changes: { object: LifecycleObject; id: string; to: string }[], extra: Mutation[]): [string, unknown][] {
+  /** The VSL entries that hold the new state of everything a batch changes (fresh objects: snapshots). */
+  protected persistedState(changes: { object: LifecycleObject; id: string; to: string }[], extra: readonly Mutation[]): [string, unknown][] {
     const out: [string, unknown][] = [];
-    const statusOf = new Map(changes.map((c) => [c.id, c.to]));
     for (const c of changes) {
       const node = this.psg.node(c.id)!;
       switch (c.object) {
@@ -566,40 +720,31 @@ export class L3Runtime {
         case 'segment':
           break;
         default:
-          out.push([`${c.object}s/${c.id}`, this.assemble(node, statusOf.get(c.id))]);
+          out.push([`${c.object}s/${c.id}`, this.assemble(node, c.to)]);
       }
     }
     for (const m of extra) {
       if (m.op === 'add_node' && m.node.type === 'segment') {
-        const trace = m.node.data['trace_id'] as string;
-        out.push([`traces/${trace}/segments/${m.node.id}`, { ...omit(m.node.data, 'trace_id'), status: m.node.status }]);
+        const id = m.node.id;
+        const link = extra.find((x) => x.op === 'add_edge' && x.edge.from === id && x.edge.type === 'segment_trace');
+        const trace = link?.op === 'add_edge' ? link.edge.to : undefined;
+        out.push([`traces/${trace}/segments/${id}`, segmentObject(m.node)]);
       } else if (m.op === 'add_node' && m.node.type === 'confirm') {
-        out.push([`confirms/${m.node.id}`, { ...m.node.data, status: m.node.status }]);
+        out.push([`confirms/${m.node.id}`, withStatus(m.node.data, undefined, m.node.status)]);
       }
     }
     return out;
   }
 
-  /** Events and trace history that follow a committed status change. */
-  protected afterStatusChange(object: LifecycleObject, id: string, from: string, to: string, reason?: string): void {
+  /** Events and trace history that follow a committed status change (`known`: the object's node, when the caller has it). */
+  protected afterStatusChange(object: LifecycleObject, id: string, from: string, to: string, reason?: string, known?: PsgNode): void {
     if (object === 'plan' || object === 'step') {
-      const node = this.psg.node(id)!;
+      const node = known ?? this.psg.node(id)!;
       const planId = object === 'plan' ? id : (node.data['plan_id'] as string);
       const plan = this.psg.node(planId)!;
       const order = object === 'step' ? ((node.data['order_index'] as number | undefined) ?? this.stepPosition(planId, id)) : undefined;
-      this.bus.emit(
-        this.factory.pipelineStage({
-          resource_type: object,
-          resource_id: id,
-          from,
-          to,
-          plan_id: planId,
-          context_id: plan.data['context_id'] as string,
-          name: (object === 'step' ? node.data['description'] : plan.data['title']) as string,
-          ...(order !== undefined ? { order } : {}),
-          ...(reason ? { reason } : {}),
-        }),
-      );
+      const name = (object === 'step' ? node.data['description'] : plan.data['title']) as string;
+      this.factory.emitStage(object, id, from, to, planId, plan.data['context_id'] as string, name, order, reason);
       if (object === 'plan') this.recordTraceEvent(planId, 'plan.status.changed', 'plan', { plan_id: planId, from_status: from, to_status: to, ...(reason ? { reason } : {}) });
       // A run() waiting for approval must hear of every way out of proposed (decision, cancel, manual).
       if (object === 'plan' && from === 'proposed') this.wakeApprovalWaiters(id);
@@ -624,12 +769,15 @@ export class L3Runtime {
 
   protected emitGraphUpdate(change: Change, sourceModule: string, projectId?: string): void {
     if (change.nodes.length === 0 && change.edges.length === 0) return;
-    this.bus.emit(this.factory.graphUpdate(change, sourceModule, projectId));
+    this.factory.emitGraph(change, sourceModule, projectId);
   }
 
   protected projectOf(id: string): string | undefined {
     const n = this.psg.node(id);
-    if (!n) return undefined;
+    return n ? this.projectOfNode(n) : undefined;
+  }
+
+  private projectOfNode(n: PsgNode): string | undefined {
     if (n.type === 'context') return n.id;
     if (typeof n.data['context_id'] === 'string') return n.data['context_id'];
     if (typeof n.data['plan_id'] === 'string') return this.projectOf(n.data['plan_id']);
@@ -787,7 +935,7 @@ export class L3Runtime {
 
   protected outcome(planId: string, paused: boolean): RunOutcome {
     const step_statuses: Record<string, string> = {};
-    for (const s of this.psg.stepsOf(planId)) step_statuses[s] = this.status(s)!;
+    for (const s of this.psg.planTable(planId).nodes) step_statuses[s.id] = s.status!;
     return { plan_id: planId, plan_status: this.status(planId)!, step_statuses, paused };
   }
 
@@ -803,8 +951,10 @@ export class L3Runtime {
       lock: this.lock,
       status: (id) => this.status(id),
       changeStatus: (req) => this.changeStatusLocked(req),
+      // Synchronous when it can be, unless changeStatusLocked was replaced (a planted fault): then through it.
+      changeStatusNow: (req) => (this.changeStatusLocked === L3Runtime.prototype.changeStatusLocked ? this.changeStatusNow(req) : this.changeStatusLocked(req)),
       statusRequest: (object, id, to) => this.manualRequest(object, id, to),
-      segmentFor: (planId, stepId, status, startedAt, error) => this.segmentMutations(planId, stepId, status, startedAt, error),
+      segmentFor: (planId, stepId, status, startedAt, error, step) => this.segmentMutations(planId, stepId, status, startedAt, error, step),
       recordTraceEvent: (planId, type, source, data) => this.recordTraceEvent(planId, type, source, data),
       traceIdOf: (planId) => this.traceOfPlan.get(planId),
       outcome: (planId, paused) => this.outcome(planId, paused),
@@ -818,45 +968,76 @@ export class L3Runtime {
   }
 
   /** A trace segment for an executed step, appended once in its final state. */
-  protected segmentMutations(planId: string, stepId: string, status: 'completed' | 'failed', startedAt: string, error?: string): Mutation[] {
+  protected segmentMutations(planId: string, stepId: string, status: 'completed' | 'failed', startedAt: string, error?: string, known?: PsgNode): Mutation[] {
     const traceId = this.traceOfPlan.get(planId);
     if (!traceId) return [];
-    const step = this.psg.node(stepId)!;
-    const segment: TraceSegment = {
-      segment_id: this.ids.next(),
+    const step = known ?? this.psg.node(stepId)!;
+    const segmentId = this.ids.next();
+    const attributes: Record<string, unknown> = { 'mplp.step_id': stepId };
+    if (step.data['agent_role']) attributes['mplp.agent_role'] = step.data['agent_role'];
+    if (error) attributes['mplp.error'] = error;
+    // The segment as its trace lists it and the VSL holds it (status last, as read back): a
+    // segment never changes, so its node data serves as that object too, and its trace is its edge.
+    const data = {
+      segment_id: segmentId,
       label: (step.data['description'] as string) ?? stepId,
-      status,
       started_at: startedAt,
       finished_at: this.clock(),
-      attributes: {
-        'mplp.step_id': stepId,
-        ...(step.data['agent_role'] ? { 'mplp.agent_role': step.data['agent_role'] } : {}),
-        ...(error ? { 'mplp.error': error } : {}),
-      },
+      attributes,
+      status,
     };
-    const { status: segStatus, ...data } = segment;
-    const segList = this.traceSegments.get(traceId) ?? [];
-    this.traceSegments.set(traceId, segList);
+    if (!this.traceSegments.has(traceId)) this.traceSegments.set(traceId, []);
     return [
-      { op: 'add_node', node: { type: 'segment', id: segment.segment_id, status: segStatus, data: { ...data, trace_id: traceId } } },
-      { op: 'add_edge', edge: { from: segment.segment_id, to: traceId, type: 'segment_trace' } },
+      { op: 'add_node', node: { type: 'segment', id: segmentId, status, data } },
+      { op: 'add_edge', edge: { from: segmentId, to: traceId, type: 'segment_trace' } },
     ];
   }
 
   /** Called by the PSG apply path for segments: keeps the ordered segment list. */
   protected noteSegments(change: Change): void {
     for (const n of change.nodes) {
-      if (n.type === 'segment' && n.op === 'add') {
-        const traceId = this.psg.node(n.id)!.data['trace_id'] as string | undefined;
-        if (traceId) this.traceSegments.get(traceId)?.push(n.id);
-      }
+      if (n.type !== 'segment' || n.op !== 'add') continue;
+      const traceId = this.psg.edgeTarget(n.id, 'segment_trace');
+      if (traceId) this.noteSegment(n.id, traceId);
     }
+  }
+
+  private noteSegment(segmentId: string, traceId: string): void {
+    this.traceSegments.get(traceId)?.push(segmentId);
   }
 }
 
 function omit<T extends object, K extends keyof T>(obj: T, key: K): Omit<T, K> {
   const { [key]: _dropped, ...rest } = obj;
   return rest;
+}
+
+/**
+ * A node's data as its MPLP object: without the PSG's link field (a step's plan_id, a
+ * segment's trace_id), then the status when there is one. A plain copy loop: it runs on every
+ * status change, and rest/spread copies cost ten times more.
+ */
+function withStatus(data: Record<string, unknown>, link: string | undefined, status: string | undefined): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const k in data) if (k !== link) out[k] = data[k];
+  if (status !== undefined) out['status'] = status;
+  return out;
+}
+
+/**
+ * A segment as its trace lists it: a runtime-made segment's data is that object already (shared:
+ * segments never change), a registered one's data gets its status added.
+ */
+function segmentObject(node: PsgNode): Record<string, unknown> {
+  return node.data['status'] === node.status && node.status !== undefined ? node.data : withStatus(node.data, undefined, node.status);
+}
+
+/** A copy of obj without `status`, plus one more field: PSG node data from an MPLP object. */
+function dataOf(obj: object, linkKey?: string, linkValue?: string): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const k in obj) if (k !== 'status') out[k] = (obj as Record<string, unknown>)[k];
+  if (linkKey !== undefined) out[linkKey] = linkValue;
+  return out;
 }
 
 /** Plans read best with status before steps, as in the schema. */

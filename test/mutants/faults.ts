@@ -9,7 +9,7 @@ import type { BusEvent, LifecycleObject } from '../../src/mplp/types.js';
 import { L3Runtime, RuntimeError, TransitionError, type RuntimeOptions } from '../../src/runtime/index.js';
 import type { checkTransition } from '../../src/runtime/lifecycle/guard.js';
 import { PlanRun, type RunProfile } from '../../src/runtime/orchestrator/plan-run.js';
-import type { Mutation, ProjectSemanticGraph } from '../../src/runtime/psg/graph.js';
+import { expandBatch, type Mutation, type ProjectSemanticGraph } from '../../src/runtime/psg/graph.js';
 import type { DriftEntry } from '../../src/runtime/drift/report.js';
 import { STRATEGIES, type ReconcileStrategy, type Resolver } from '../../src/runtime/drift/reconcile.js';
 import type { JournalEntry } from '../../src/runtime/rollback/compensation.js';
@@ -155,7 +155,7 @@ const isStepChange = (e: BusEvent, to: string) =>
   'event_family' in e && e.event_family === 'pipeline_stage' && e.payload?.['resource_type'] === 'step' && e.payload?.['to_status'] === to;
 
 const exists = (psg: ProjectSemanticGraph, batch: readonly Mutation[], id: string) =>
-  psg.has(id) || batch.some((m) => m.op === 'add_node' && m.node.id === id);
+  psg.has(id) || expandBatch(batch).some((m) => m.op === 'add_node' && m.node.id === id);
 
 /** A VSL whose get answers from a cache of first writes (stale reads). */
 class StaleVsl implements ValueStateLayer {
@@ -325,7 +325,8 @@ export const FAULTS: readonly Fault[] = [
     requirements: ['L3-DAG-003'],
     patch: swallowPsgError(
       (e) => e.code === 'REF_UNRESOLVED' && e.details['type'] === 'depends_on',
-      (batch, psg) => batch.filter((m) => !(m.op === 'add_edge' && m.edge.type === 'depends_on' && !exists(psg, batch, m.edge.to))),
+      // On the batch's single mutations: a plan's dependencies arrive as one link_steps.
+      (batch, psg) => expandBatch(batch).filter((m) => !(m.op === 'add_edge' && m.edge.type === 'depends_on' && !exists(psg, batch, m.edge.to))),
     ),
   },
   {

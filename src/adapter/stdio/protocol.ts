@@ -38,7 +38,8 @@ export const FORWARDED_OPERATIONS: Readonly<Record<string, readonly string[]>> =
   cancel: ['plan_id'],
   confirm: ['decision'],
   graph: [],
-  events: [],
+  /** `cursor` ({ after?, limit? }) only travels when the kit reads by cursor (runtimes that declare eventCursor). */
+  events: ['cursor'],
   pause: ['plan_id'],
   resume: ['plan_id'],
   'modules.unregister': ['name'],

@@ -64,6 +64,8 @@ export function proxySession(link: SessionLink, methods: ReadonlySet<OptionalSes
   };
   // "No such object" travels as null.
   session['get'] = async (target: unknown) => (await call('get', { target })) ?? undefined;
+  // A cursor travels only when given: runtimes that do not read one see the same request as ever.
+  session['events'] = async (cursor?: unknown) => call('events', cursor === undefined || cursor === null ? {} : { cursor });
   session['close'] = async () => {
     try {
       await call('close');

@@ -77,8 +77,8 @@ export class ProjectFiles {
     await this.rollback.beforeRun(planId);
   }
 
-  /** Throws when the action's declarations cannot be recorded: the step then fails. */
-  afterAction(planId: string, stepId: string, actionId: string, result: unknown): Promise<void> {
+  /** Throws (or rejects) when the action's declarations cannot be recorded: the step then fails. Undefined: nothing to wait for. */
+  afterAction(planId: string, stepId: string, actionId: string, result: unknown): Promise<void> | undefined {
     return this.outputs.record(planId, stepId, actionId, result);
   }
 

@@ -8,7 +8,7 @@ import type { Mutex } from '../lock.js';
 import type { Mutation } from '../psg/graph.js';
 import type { ValueStateLayer } from '../vsl/types.js';
 import { sha256 } from './content.js';
-import { declarationsOf, type DeclaredArtifact } from './declared.js';
+import { declarationsOf, type DeclaredArtifact, type StepDeclarations } from './declared.js';
 import type { ArtifactLedger } from './ledger.js';
 import type { Workspace } from './workspace.js';
 
@@ -35,10 +35,18 @@ export class StepOutputs {
     private readonly observer: StepOutputObserver,
   ) {}
 
-  /** Throws when the declaration is malformed or names a path outside the workspace. */
-  async record(planId: string, stepId: string, actionId: string, result: unknown): Promise<void> {
+  /**
+   * Throws (or rejects) when the declaration is malformed or names a path outside the
+   * workspace. A result that declares no state and no artifacts is done at once: undefined.
+   */
+  record(planId: string, stepId: string, actionId: string, result: unknown): Promise<void> | undefined {
     const declared = declarationsOf(result);
     this.observer.actionReturned(planId, stepId, actionId, declared.compensation);
+    if (declared.state.length === 0 && declared.artifacts.length === 0) return undefined;
+    return this.recordDeclared(planId, stepId, declared);
+  }
+
+  private async recordDeclared(planId: string, stepId: string, declared: StepDeclarations): Promise<void> {
     for (const [key, value] of declared.state) {
       await this.observer.beforeStateWrite(planId, key);
       await this.host.vsl.set(key, value);

@@ -10,6 +10,16 @@ export type GuardEvaluator = (guard: GuardName) => string | null;
 
 export type GuardVerdict = { kind: 'same' } | { kind: 'allowed'; row: TransitionRow };
 
+const SAME: GuardVerdict = Object.freeze({ kind: 'same' });
+/** One verdict object per table row: the guard runs on every status change. */
+const ALLOWED = new WeakMap<TransitionRow, GuardVerdict>();
+
+function allowed(row: TransitionRow): GuardVerdict {
+  let verdict = ALLOWED.get(row);
+  if (!verdict) ALLOWED.set(row, (verdict = Object.freeze({ kind: 'allowed', row })));
+  return verdict;
+}
+
 export function checkTransition(
   object: LifecycleObject,
   id: string,
@@ -22,16 +32,19 @@ export function checkTransition(
     case 'unknown-status':
       throw new RuntimeError('TRANSITION_FORBIDDEN', `${object} ${id}: ${JSON.stringify(to)} is not a ${object} status`, { object, id, from, to });
     case 'same':
-      return { kind: 'same' };
+      return SAME;
     case 'terminal':
       throw new TransitionError('TRANSITION_FORBIDDEN', object, id, from, to, c.row.rule);
     case 'row': {
       if (!referenceAllows(c.row)) throw new TransitionError('TRANSITION_FORBIDDEN', object, id, from, to, c.row.rule);
-      for (const g of c.row.guards ?? []) {
-        const reason = guards(g);
-        if (reason) throw new TransitionError('GUARD_FAILED', object, id, from, to, `${c.row.rule} (${reason})`);
+      const names = c.row.guards;
+      if (names) {
+        for (let i = 0; i < names.length; i++) {
+          const reason = guards(names[i]!);
+          if (reason) throw new TransitionError('GUARD_FAILED', object, id, from, to, `${c.row.rule} (${reason})`);
+        }
       }
-      return { kind: 'allowed', row: c.row };
+      return allowed(c.row);
     }
   }
 }

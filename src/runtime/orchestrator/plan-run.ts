@@ -6,13 +6,13 @@
 
 import type { IdSource } from '../../mplp/ids.js';
 import type { Collab, LifecycleObject } from '../../mplp/types.js';
-import type { ActionExecutionLayer } from '../ael/types.js';
+import type { ActionExecutionLayer, StepActionLike } from '../ael/types.js';
 import { RuntimeError } from '../errors.js';
 import type { EventBus } from '../events/bus.js';
 import type { Clock, EventFactory } from '../events/factory.js';
 import type { Mutex } from '../lock.js';
-import { dependentsOf, indexDag, ReadyHeap, type DagIndex } from '../psg/dag.js';
-import type { Mutation, ProjectSemanticGraph } from '../psg/graph.js';
+import { dependentsOf, ReadyHeap, type DagIndex } from '../psg/dag.js';
+import type { Mutation, ProjectSemanticGraph, PsgNode } from '../psg/graph.js';
 
 export type RunProfile = 'sa' | 'map';
 
@@ -30,14 +30,16 @@ export interface StatusRequest {
   reason?: string;
   extra?: Mutation[];
   coupled?: { object: LifecycleObject; id: string; to: string }[];
+  /** A step's position in its plan's step table (a hint the runtime may use). */
+  at?: number;
 }
 
 /** Where a run meets the project's files (artifacts, rollback; docs/drift-and-rollback.md). */
 export interface RunFileHooks {
   /** Before the first step starts (rollback snapshots are taken here). */
   beforeRun(planId: string): Promise<void>;
-  /** Right after a step's action returned; a throw fails the step. */
-  afterAction(planId: string, stepId: string, actionId: string, result: unknown): Promise<void>;
+  /** Right after a step's action returned; a throw fails the step. Nothing to wait for: undefined. */
+  afterAction(planId: string, stepId: string, actionId: string, result: unknown): Promise<void> | undefined;
   /** When the run is over, before the plan's terminal status (a failed run is rolled back here). */
   runEnded(planId: string, status: 'completed' | 'failed' | 'cancelled'): Promise<void>;
 }
@@ -53,8 +55,11 @@ export interface ExecutionHost {
   lock: Mutex;
   status(id: string): string | undefined;
   changeStatus(req: StatusRequest): Promise<boolean>;
+  /** The same change, done at once when it can be (then a boolean), else a promise. */
+  changeStatusNow(req: StatusRequest): boolean | Promise<boolean>;
   statusRequest(object: LifecycleObject, id: string, to: string): StatusRequest;
-  segmentFor(planId: string, stepId: string, status: 'completed' | 'failed', startedAt: string, error?: string): Mutation[];
+  /** `step`: the step's node, when the caller has it. */
+  segmentFor(planId: string, stepId: string, status: 'completed' | 'failed', startedAt: string, error?: string, step?: PsgNode): Mutation[];
   recordTraceEvent(planId: string, type: string, source: string, data: Record<string, unknown>): void;
   traceIdOf(planId: string): string | undefined;
   outcome(planId: string, paused: boolean): RunOutcome;
@@ -75,6 +80,8 @@ export class PlanRun {
   protected finishedOutcome: RunOutcome | null = null;
   protected readonly waiters: ((o: RunOutcome) => void)[] = [];
   protected index!: DagIndex;
+  /** The steps' PSG nodes by position (updated in place, so their status is current). */
+  protected steps!: readonly PsgNode[];
   protected dependents!: { start: Int32Array; list: Int32Array };
   protected remaining!: Int32Array;
   protected ready!: ReadyHeap;
@@ -93,9 +100,12 @@ export class PlanRun {
     this.saId = host.ids.next();
   }
 
+  /** The plan's Context (plan data does not change, so it is read once). */
   protected get contextId(): string {
-    return this.host.psg.node(this.planId)!.data['context_id'] as string;
+    return (this.context ??= this.host.psg.node(this.planId)!.data['context_id'] as string);
   }
+
+  private context: string | undefined;
 
   /** Moves the plan to in_progress (guards: approved, steps, active Context) and starts scheduling. */
   async start(): Promise<void> {
@@ -145,25 +155,25 @@ export class PlanRun {
   }
 
   protected buildSchedule(): void {
-    const psg = this.host.psg;
-    const steps = psg.stepsOf(this.planId);
-    const { index } = indexDag(steps, steps.map((s) => psg.dependenciesOf(s)));
-    this.index = index;
-    this.dependents = dependentsOf(index);
-    const n = steps.length;
+    const table = this.host.psg.planTable(this.planId);
+    this.index = table;
+    this.steps = table.nodes;
+    this.dependents = dependentsOf(table);
+    const n = table.ids.length;
     const priority = new Float64Array(n);
     this.remaining = new Int32Array(n);
     for (let i = 0; i < n; i++) {
-      const oi = psg.node(steps[i]!)!.data['order_index'];
+      const oi = this.steps[i]!.data['order_index'];
       priority[i] = typeof oi === 'number' ? oi : Number.MAX_SAFE_INTEGER;
     }
     this.ready = new ReadyHeap(priority);
+    this.turnOf = new Int32Array(n);
     for (let i = 0; i < n; i++) {
       let open = 0;
       // Only a completed dependency releases a step; dependents of skipped steps are skipped at the end.
-      for (let k = index.depStart[i]!; k < index.depStart[i + 1]!; k++) if (this.host.status(steps[index.depList[k]!]!) !== 'completed') open++;
+      for (let k = table.depStart[i]!; k < table.depStart[i + 1]!; k++) if (this.steps[table.depList[k]!]!.status !== 'completed') open++;
       this.remaining[i] = open;
-      const status = this.host.status(steps[i]!);
+      const status = this.steps[i]!.status;
       if (status === 'failed' || status === 'blocked') this.stopping ??= 'failed';
       if (status === 'pending' && open === 0) this.ready.push(i);
     }
@@ -177,83 +187,126 @@ export class PlanRun {
     this.checkDone();
   }
 
+
+  /**
+   * Picks the ready steps that may start now (as many as the limit allows, in priority
+   * order) and starts them one per microtask turn, in that order: actions that return
+   * meanwhile are recorded between two starts, as when every start waited for its turn at
+   * the lock behind the completions already waiting there.
+   */
   protected pump(): void {
     while (!this.paused && !this.held && !this.stopping && this.inFlight < this.limit && this.ready.size > 0) {
       const v = this.ready.pop()!;
       this.inFlight++;
-      void this.execute(v);
+      this.starting.push(v);
     }
+    this.startSoon();
   }
 
-  protected async execute(v: number): Promise<void> {
-    const { host, planId } = this;
-    const stepId = this.index.ids[v]!;
-    let started = false;
-    try {
-      started = await host.lock.run(async () => {
-        // Re-checked under the lock: a pause, a failure or a Context suspension may have landed since the pop.
-        if (this.paused || this.held || this.stopping) return false;
-        if (host.status(this.contextId) !== 'active') {
-          this.held = true;
-          return false;
-        }
-        await host.changeStatus({ object: 'step', id: stepId, to: 'in_progress' });
-        return true;
-      });
-    } catch (e) {
-      this.fail(stepId, `could not start: ${describe(e)}`);
+  /** Steps picked by pump and not started yet, in order (from `nextStart` on). */
+  private starting: number[] = [];
+  private nextStart = 0;
+  private startQueued = false;
+
+  private startSoon(): void {
+    if (this.startQueued || this.nextStart === this.starting.length) return;
+    this.startQueued = true;
+    queueMicrotask(this.startNext);
+  }
+
+  private readonly startNext = (): void => {
+    this.startQueued = false;
+    const v = this.starting[this.nextStart++]!;
+    if (this.nextStart === this.starting.length) {
+      this.starting = [];
+      this.nextStart = 0;
     }
-    if (!started) {
-      if ((this.paused || this.held) && !this.stopping) this.ready.push(v);
-      this.inFlight--;
-      this.checkDone();
+    this.begin(v);
+    this.startSoon();
+  };
+
+  /**
+   * Starts step v: its in_progress change under the lock, at once when the lock is free and
+   * the VSL synchronous (then no promise is made), and then its action.
+   */
+  protected begin(v: number): void {
+    let started: boolean | Promise<boolean>;
+    try {
+      started = this.host.lock.runNow(this.startLocked, v);
+    } catch (e) {
+      this.startFailed(v, e);
       return;
     }
+    if (typeof started === 'boolean') this.afterStart(v, started);
+    else started.then((s) => this.afterStart(v, s), (e: unknown) => this.startFailed(v, e));
+  }
 
-    const step = host.psg.node(stepId)!;
+  /** Under the lock: re-checked there, as a pause or failure may have landed since the pop. */
+  protected readonly startLocked = (v: number): boolean | Promise<boolean> => {
+    if (this.paused || this.held || this.stopping) return false;
+    // A suspended Context holds new starts (L3-LIFE-012) until contextActive().
+    if (this.host.status(this.contextId) !== 'active') {
+      this.held = true;
+      return false;
+    }
+    const changed = this.host.changeStatusNow({ object: 'step', id: this.index.ids[v]!, to: 'in_progress', at: v });
+    return typeof changed === 'boolean' ? true : changed.then(() => true);
+  };
+
+  protected startFailed(v: number, e: unknown): void {
+    this.fail(this.index.ids[v]!, `could not start: ${describe(e)}`);
+    this.afterStart(v, false);
+  }
+
+  protected afterStart(v: number, started: boolean): void {
+    if (started) {
+      void this.act(v);
+      return;
+    }
+    if ((this.paused || this.held) && !this.stopping) this.ready.push(v);
+    this.inFlight--;
+    this.checkDone();
+  }
+
+  /** Runs the started step's action, then records how it ended. The only wait is for the AEL. */
+  protected async act(v: number): Promise<void> {
+    const { host, planId } = this;
+    const stepId = this.index.ids[v]!;
+    const step = this.steps[v]!;
     const role = step.data['agent_role'] as string | undefined;
     const startedAt = host.clock();
     const actionId = host.ids.next();
-    const ctx = { plan_id: planId, step_id: stepId, context_id: this.contextId, ...(role ? { agent_role: role } : {}) };
-    host.bus.emit(host.factory.runtimeExecution(actionId, 'running', ctx));
-    this.announceStep(stepId, role);
+    const contextId = this.contextId;
+    host.factory.emitExecution(actionId, 'running', planId, stepId, contextId, role, undefined);
+    this.announceStep(v, stepId, role);
+    const action: StepActionLike = { action_id: actionId, plan_id: planId, step_id: stepId, description: step.data['description'] as string };
+    if (role) action.agent_role = role;
     let error: string | undefined;
     let result: unknown;
     try {
-      result = await host.ael.execute({
-        action_id: actionId,
-        plan_id: planId,
-        step_id: stepId,
-        description: step.data['description'] as string,
-        ...(role ? { agent_role: role } : {}),
-      });
+      const answer = host.ael.execute(action);
+      result = isThenable(answer) ? await answer : answer;
     } catch (e) {
       // Falsy messages (a thrown '' or an Error without a message) must still fail the step.
       error = describe(e) || 'the action threw without a message';
     }
-    host.bus.emit(host.factory.runtimeExecution(actionId, error ? 'failed' : 'completed', { ...ctx, ...(error ? { error } : {}) }));
-    if (!error) {
+    host.factory.emitExecution(actionId, error ? 'failed' : 'completed', planId, stepId, contextId, role, error);
+    if (!error && host.files) {
       try {
-        await host.files?.afterAction(planId, stepId, actionId, result);
+        const recording = host.files.afterAction(planId, stepId, actionId, result);
+        if (recording) await recording;
       } catch (e) {
         error = `could not record the step's outputs: ${describe(e)}`;
       }
     }
     try {
-      await host.lock.run(() =>
-        host.changeStatus({
-          object: 'step',
-          id: stepId,
-          to: error ? 'failed' : 'completed',
-          ...(error ? { reason: error } : {}),
-          extra: host.segmentFor(planId, stepId, error ? 'failed' : 'completed', startedAt, error),
-        }),
-      );
+      const ended = host.lock.runNow(this.endLocked, { v, error, startedAt });
+      if (typeof ended !== 'boolean') await ended;
     } catch (e) {
       error ??= `could not record the result: ${describe(e)}`;
     }
     this.executed++;
-    this.announceStepEnd(stepId, role, error);
+    this.announceStepEnd(v, stepId, role, error);
     this.inFlight--;
     if (error) this.fail(stepId, error);
     else this.release(v);
@@ -261,11 +314,22 @@ export class PlanRun {
     this.checkDone();
   }
 
+  /** Under the lock: the step's final status with its trace segment. */
+  protected readonly endLocked = (end: { v: number; error: string | undefined; startedAt: string }): boolean | Promise<boolean> => {
+    const { host, planId } = this;
+    const stepId = this.index.ids[end.v]!;
+    const to = end.error ? 'failed' : 'completed';
+    const req: StatusRequest = { object: 'step', id: stepId, to, at: end.v };
+    if (end.error) req.reason = end.error;
+    req.extra = host.segmentFor(planId, stepId, to, end.startedAt, end.error, this.steps[end.v]);
+    return host.changeStatusNow(req);
+  };
+
   protected release(v: number): void {
     const { start, list } = this.dependents;
     for (let k = start[v]!; k < start[v + 1]!; k++) {
       const w = list[k]!;
-      if (--this.remaining[w]! === 0 && this.host.status(this.index.ids[w]!) === 'pending') this.ready.push(w);
+      if (--this.remaining[w]! === 0 && this.steps[w]!.status === 'pending') this.ready.push(w);
     }
   }
 
@@ -364,20 +428,21 @@ export class PlanRun {
     host.bus.emit(mapEvent(host, 'MAPRolesAssigned', c.collab_id, { assignments: c.participants.map((p) => ({ participant_id: p.participant_id, role_id: p.role_id ?? p.participant_id, kind: p.kind })) }));
   }
 
-  protected announceStep(stepId: string, role: string | undefined): void {
+  protected announceStep(v: number, stepId: string, role: string | undefined): void {
     const { host } = this;
     if (this.profile === 'sa') {
       host.bus.emit(host.factory.sa('SAStepStarted', this.saId, { plan_id: this.planId, payload: { step_id: stepId, ...(role ? { agent_role: role } : {}) } }));
     } else if (this.collab) {
       const turn = ++this.turn;
-      host.bus.emit(mapEvent(host, 'MAPTurnDispatched', this.collab.collab_id, { role_id: this.roleFor(role, turn), turn_number: turn, step_id: stepId }));
-      this.turnOf.set(stepId, turn);
+      host.factory.emitTurn('MAPTurnDispatched', this.collab.collab_id, this.roleFor(role, turn), turn, stepId, undefined);
+      this.turnOf[v] = turn;
     }
   }
 
-  protected readonly turnOf = new Map<string, number>();
+  /** The MAP turn each step was dispatched in, by step position. */
+  protected turnOf: Int32Array = new Int32Array(0);
 
-  protected announceStepEnd(stepId: string, role: string | undefined, error: string | undefined): void {
+  protected announceStepEnd(v: number, stepId: string, role: string | undefined, error: string | undefined): void {
     const { host } = this;
     if (this.profile === 'sa') {
       host.bus.emit(host.factory.sa(error ? 'SAStepFailed' : 'SAStepCompleted', this.saId, {
@@ -385,16 +450,20 @@ export class PlanRun {
         payload: { step_id: stepId, status: error ? 'failed' : 'completed', ...(error ? { error_message: error } : {}) },
       }));
     } else if (this.collab) {
-      const turn = this.turnOf.get(stepId)!;
-      host.bus.emit(mapEvent(host, 'MAPTurnCompleted', this.collab.collab_id, { role_id: this.roleFor(role, turn), turn_number: turn, step_id: stepId, result: { status: error ? 'failed' : 'completed' } }));
+      const turn = this.turnOf[v]!;
+      host.factory.emitTurn('MAPTurnCompleted', this.collab.collab_id, this.roleFor(role, turn), turn, stepId, error ? 'failed' : 'completed');
     }
   }
 
   /** Participant for a step: the one named by agent_role, else round-robin by turn (C-28). */
   protected roleFor(role: string | undefined, turn: number): string {
     const ps = this.collab!.participants;
-    const named = ps.find((p) => p.participant_id === role || p.display_name === role || p.role_id === role);
-    const p = named ?? ps[(turn - 1) % ps.length]!;
+    let p: (typeof ps)[number] | undefined;
+    for (let i = 0; i < ps.length && !p; i++) {
+      const x = ps[i]!;
+      if (x.participant_id === role || x.display_name === role || x.role_id === role) p = x;
+    }
+    p ??= ps[(turn - 1) % ps.length]!;
     return p.role_id ?? p.participant_id;
   }
 
@@ -412,7 +481,11 @@ export class PlanRun {
 }
 
 function mapEvent(host: ExecutionHost, event_type: import('../../mplp/types.js').MAPEvent['event_type'], sessionId: string, payload: Record<string, unknown>) {
-  return { event_id: host.ids.next(), event_type, timestamp: host.clock(), session_id: sessionId, payload };
+  return host.factory.map(event_type, sessionId, payload);
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return value !== null && (typeof value === 'object' || typeof value === 'function') && typeof (value as { then?: unknown }).then === 'function';
 }
 
 /** A readable message for anything thrown, including non-Error values. */

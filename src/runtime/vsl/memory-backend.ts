@@ -37,6 +37,10 @@ export class MemoryVSL implements BackendVsl {
     return this.store.transaction(fn);
   }
 
+  putShared(parent: string, name: string, value: unknown): void {
+    this.store.putShared(parent, name, value);
+  }
+
   async namespace(name: string): Promise<MemoryVSL> {
     return new MemoryVSL(this.spaces, joinSpace(this.space, name));
   }

@@ -10,6 +10,29 @@ export interface VslTx {
 
 export interface ValueStateLayer extends VslTx {
   transaction?<T>(fn: (tx: VslTx) => Promise<T>): Promise<T>;
+  /**
+   * Optional, for stores in this process: writes the key `parent + name` (parent: the key up to
+   * and with its last '/', name: the rest) synchronously, keeping the value by reference. Only
+   * the runtime calls it, with values it built for the write and never changes afterwards
+   * (immutable snapshots); reads still hand out copies. Several calls in a row are atomic:
+   * nothing runs between them.
+   */
+  putShared?(parent: string, name: string, value: unknown): void;
+}
+
+/**
+ * Writes entries whose values the runtime built for this write and will not change: kept by
+ * reference, synchronously, where the store allows it (then the answer is undefined), else as
+ * writeAll does (then the answer is its promise).
+ */
+export function writeSnapshots(vsl: ValueStateLayer, entries: readonly (readonly [string, unknown])[]): Promise<void> | undefined {
+  if (entries.length === 0) return undefined;
+  if (!vsl.putShared) return writeAll(vsl, entries);
+  for (const [key, value] of entries) {
+    const at = key.lastIndexOf('/') + 1;
+    vsl.putShared(key.slice(0, at), key.slice(at), value);
+  }
+  return undefined;
 }
 
 /**
