@@ -70,13 +70,16 @@ export interface SelfcheckInput {
   checks: readonly Check[];
   catalogue: Catalogue;
   options: RunOptions;
+  /** The checks a mutant runs (default: all of `checks`). A narrower set answers "is it caught"
+   *  sooner; `failed` and `untestedTeeth` then cover those checks only. */
+  checksFor?(mutant: MutantSpec): readonly Check[];
   onMutant?(verdict: MutantVerdict): void;
   onVariant?(verdict: VariantVerdict): void;
 }
 
-async function failedRequirements(adapter: Adapter, input: SelfcheckInput) {
+async function failedRequirements(adapter: Adapter, input: SelfcheckInput, checks: readonly Check[] = input.checks) {
   const description = await adapter.describe();
-  const { run, report } = await runConformance({ target: { adapter, description }, checks: input.checks, catalogue: input.catalogue, options: input.options });
+  const { run, report } = await runConformance({ target: { adapter, description }, checks, catalogue: input.catalogue, options: input.options });
   const failed = report.requirements.filter((r) => r.verdict === 'fail').map((r) => r.id);
   return { run, failed };
 }
@@ -89,7 +92,7 @@ export async function selfcheck(input: SelfcheckInput): Promise<SelfcheckResult>
 
   const mutants: MutantVerdict[] = [];
   for (const m of input.mutants) {
-    const { run, failed } = await failedRequirements(m.adapter, input);
+    const { run, failed } = await failedRequirements(m.adapter, input, input.checksFor?.(m));
     const missed = m.requirements.filter((id) => !failed.includes(id));
     const verdict: MutantVerdict = {
       name: m.name,

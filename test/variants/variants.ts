@@ -461,7 +461,7 @@ export const VARIANTS: readonly Variant[] = [
         const trace = rt.traceOfPlan.get(id);
         if (object !== 'plan' || !SEGMENT_OF[to] || !trace || rt.status(id) !== 'in_progress') return req;
         const segment_id = rt.ids.next();
-        const node: PsgNode = { type: 'segment', id: segment_id, status: SEGMENT_OF[to], data: { segment_id, label: 'plan', finished_at: rt.clock(), attributes: { 'mplp.module': 'plan', 'mplp.operation': 'run' }, trace_id: trace } };
+        const node: PsgNode = { type: 'segment', id: segment_id, status: SEGMENT_OF[to], data: { segment_id, label: 'plan', finished_at: rt.clock(), attributes: { 'mplp.module': 'plan', 'mplp.operation': 'run' } } };
         req.extra = [...(req.extra ?? []), { op: 'add_node', node }, { op: 'add_edge', edge: { from: segment_id, to: trace, type: 'segment_trace' } }];
         return req;
       };
