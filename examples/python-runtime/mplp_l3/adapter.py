@@ -26,6 +26,9 @@ DESCRIPTION = {
         'rollback': False,
         'vsl': True,
     },
+    # events() answers a cursor (payload.seq is the event's 1-based position): a long run is
+    # read a few events at a time instead of the whole history per look.
+    'eventCursor': True,
 }
 
 
@@ -85,7 +88,12 @@ class Session:
         return self.rt.psg.export()
 
     def events(self, p):
-        return self.rt.bus.timeline
+        cursor = p.get('cursor') if isinstance(p, dict) else None
+        if not cursor:
+            return self.rt.bus.timeline
+        after = cursor.get('after', 0)
+        limit = cursor.get('limit')
+        return self.rt.bus.timeline[after:] if limit is None else self.rt.bus.timeline[after:after + limit]
 
     def vsl_get(self, p):
         found, value = self.rt.vsl.get(p['key'])

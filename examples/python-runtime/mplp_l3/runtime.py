@@ -57,6 +57,10 @@ class Vsl:
         target = self._staged_writes(transaction) if transaction is not None else self._store
         target[key] = json.loads(json.dumps(value))
 
+    def put_snapshot(self, key, value):
+        """The runtime's own committed state: stored as given (never mutated afterwards; get copies)."""
+        self._store[key] = value
+
     def begin(self):
         self._opened += 1
         ident = f't{self._opened}'
@@ -91,6 +95,7 @@ class Runtime:
         self.trace_segments = {}  # trace id -> segment ids (append-only)
         self.trace_events = {}  # trace id -> base events (append-only)
         self.confirms_of = {}  # target id -> confirm ids
+        self.step_objects = {}  # step id -> its object as read back (dropped when the step changes)
         self.reopened = set()  # rejected confirms whose target was submitted again
         self.approval_waiters = {}  # plan id -> futures
 
@@ -111,7 +116,7 @@ class Runtime:
         if n['type'] in STATUS_OWNERS and n.get('status') is not None:
             obj['status'] = n['status']
         if n['type'] == 'plan':
-            obj['steps'] = [self.step_object(s) for s in self.psg.steps_of(n['id'])]
+            obj['steps'] = [self.cached_step_object(s) for s in self.psg.steps_of(n['id'])]
         elif n['type'] == 'step':
             obj.pop('plan_id', None)
         elif n['type'] == 'segment':
@@ -123,6 +128,14 @@ class Runtime:
                 obj['segments'] = segments
             if events:
                 obj['events'] = [dict(e) for e in events]
+        return obj
+
+    def cached_step_object(self, step_id):
+        """Step objects are rebuilt only when their step changed (persist drops the stale one):
+        a plan of n steps is then assembled in O(n) references, not O(n) new objects."""
+        obj = self.step_objects.get(step_id)
+        if obj is None:
+            obj = self.step_objects[step_id] = self.step_object(step_id)
         return obj
 
     def step_object(self, step_id):
@@ -247,9 +260,11 @@ class Runtime:
         """Committed object state under the <module>s/<id> key convention (steps through their plan)."""
         n = self.psg.node(ident)
         if n['type'] == 'step':
+            self.step_objects.pop(ident, None)
             n = self.psg.node(n['data']['plan_id'])
         if n['type'] != 'segment':
-            self.vsl.set(f"{n['type']}s/{n['id']}", self.assemble(n))
+            # assemble builds a new object each time; the step objects it shares are never mutated.
+            self.vsl.put_snapshot(f"{n['type']}s/{n['id']}", self.assemble(n))
 
     # ------------------------------------------------------------------ status changes
 
