@@ -1464,6 +1464,19 @@ export const FAULTS: readonly Fault[] = [
       };
     }),
   },
+  {
+    name: 'wide-dependency-list-drops-first',
+    description: 'a step with more than 32 dependencies is registered without its first one, so it may start while that dependency still runs',
+    requirements: ['L3-ORCH-001'],
+    patch: (rt) => {
+      const load = rt.planLoad.bind(rt);
+      rt.planLoad = (bundle) => {
+        const plan = load(bundle);
+        plan.mutations = plan.mutations.map((m) => (m.op === 'link_steps' ? { ...m, deps: m.deps.map((list) => (list && list.length > 32 ? list.slice(1) : list)) } : m));
+        return plan;
+      };
+    },
+  },
 ];
 
 /** Faults planted through constructor options rather than patched in. */
