@@ -1,13 +1,16 @@
 // L3-PSG-001 / L3-PSG-002 / L3-PSG-007 / L3-DAG-001 / L3-DAG-003: registration of bundles of
 // several objects, of every kind that names another. Accepted: three valid plans in one bundle,
 // and a Trace, a Confirm and a Collab whose references resolve. Rejected, changing nothing: a
-// bundle whose second plan has a cycle, one whose third plan depends on a step of the first, and
-// a Confirm (target_id), a Trace (plan_id, context_id) or a Collab (context_id) naming nothing.
+// bundle whose second plan has a cycle, one whose third plan depends on a step of the first (from
+// its first step, and from its last), a plan whose last step depends on a step of a plan
+// registered in an earlier load (digest §3: dependencies name steps of the same plan), and a
+// Confirm (target_id), a Trace (plan_id, context_id) or a Collab (context_id) naming nothing.
 
 import { isDeepStrictEqual } from 'node:util';
 import type { LoadBundle, OpResult } from '../../src/adapter/contract.js';
 import { FLOW_EPOCH } from '../../src/kit/flows/expand.js';
 import { captureState, stateDifference } from '../../src/kit/flows/observe.js';
+import type { StepSpec } from '../../src/kit/flows/spec.js';
 import { nameToUuidV4 } from '../../src/mplp/ids.js';
 import type { Confirm, Plan, Trace } from '../../src/mplp/types.js';
 import { Scenario, type PlanHandle } from '../lib/scenario.js';
@@ -41,7 +44,7 @@ export default defineCheck({
   async run(ctx) {
     const s = await Scenario.open(ctx, ID);
     const violations: Violation[] = [];
-    const plan = (name: string, steps = { a: {}, b: { after: ['a'] } }) => s.plan(name, { steps });
+    const plan = (name: string, steps: Record<string, StepSpec> = { a: {}, b: { after: ['a'] } }) => s.plan(name, { steps });
     let graded = 0;
 
     const accept = async (what: string, bundle: LoadBundle) => {
@@ -71,6 +74,9 @@ export default defineCheck({
     await reject('L3-DAG-001', 'a bundle whose second plan has a dependency cycle', bundleOf([c1, c2]));
     const [x1, x2, x3] = [plan('cross-a'), plan('cross-b'), plan('cross-c')];
     await reject('L3-DAG-003', 'a bundle whose third plan depends on a step of the first', bundleOf([x1, x2, x3], {}, (p, i) => (i === 2 ? { ...p, steps: p.steps.map((st, k) => (k === 0 ? { ...st, dependencies: [x1.stepId('a')] } : st)) } : p)));
+    // The same, from the last step of the third plan (not its first), on the first plan's last step.
+    const [y1, y2, y3] = [plan('cross-last-a'), plan('cross-last-b'), plan('cross-last-c')];
+    await reject('L3-DAG-003', "a bundle whose third plan's last step depends on a step of the first", bundleOf([y1, y2, y3], {}, (p, i) => (i === 2 ? { ...p, steps: p.steps.map((st, k) => (k === p.steps.length - 1 ? { ...st, dependencies: [...(st.dependencies ?? []), y1.stepId('b')] } : st)) } : p)));
 
     // Objects of every kind that reference another: valid, then naming nothing.
     const base = plan('referenced');
@@ -79,6 +85,9 @@ export default defineCheck({
       await accept('a Confirm targeting the plan', { confirms: [confirm('ok', base.planId)] });
       const withCollab = s.plan('collab', { steps: { a: {} }, collab: { mode: 'broadcast', participants: { lead: {} } } });
       await accept('a Collab of a Context', withCollab.bundle(['context', 'collab']));
+      // A later load: a plan whose last step depends on a step of the plan registered before.
+      const later = plan('depends-on-registered', { a: {}, b: { after: ['a'] }, c: { after: ['b'] } });
+      await reject('L3-DAG-003', 'a plan whose last step depends on a step of a plan registered earlier', bundleOf([later], {}, (p) => ({ ...p, steps: p.steps.map((st, k) => (k === p.steps.length - 1 ? { ...st, dependencies: [...(st.dependencies ?? []), base.stepId('b')] } : st)) })));
       await reject('L3-PSG-001', 'a Confirm whose target_id names nothing', { confirms: [confirm('dangling', NOWHERE)] });
       await reject('L3-PSG-001', 'a Trace whose plan_id names nothing', { traces: [trace(base, 'no-plan', { plan_id: NOWHERE })] });
       await reject('L3-PSG-001', 'a Trace whose context_id names nothing', { traces: [trace(base, 'no-context', { context_id: NOWHERE })] });

@@ -1413,6 +1413,70 @@ export const FAULTS: readonly Fault[] = [
       onEmit((e) => (isStepChange(e, 'in_progress') && saSteps.has(String(e.payload?.['resource_id'])) ? { ...e, stage_status: 'pending' } as BusEvent : e))(rt, options);
     },
   },
+  {
+    name: 'foreign-dependency-read-as-first-step',
+    description: 'a dependency on a step of another plan is taken as a dependency on the plan\'s own first step (refused only when that closes a cycle, i.e. from the first step itself)',
+    requirements: ['L3-DAG-003'],
+    patch: (rt) => {
+      const load = rt.planLoad.bind(rt);
+      rt.planLoad = (bundle) => {
+        const plan = load(bundle);
+        const stepsOfBatch = new Set(plan.mutations.flatMap((m) => (m.op === 'link_steps' ? [...m.steps] : [])));
+        const isStep = (id: string) => stepsOfBatch.has(id) || rt.psg.node(id)?.type === 'step';
+        plan.mutations = plan.mutations.map((m) => {
+          if (m.op !== 'link_steps') return m;
+          const own = new Set(m.steps);
+          return { ...m, deps: m.deps.map((list) => list?.map((d) => (!own.has(d) && isStep(d) ? m.steps[0]! : d))) };
+        });
+        return plan;
+      };
+    },
+  },
+  {
+    name: 'ready-queue-sifts-to-wrong-child',
+    description: 'the ready-step queue sifts down comparing a node with its left child and its left sibling\'s subtree instead of its right child, so after the first picks an SA run may start a ready step before one with a lower order_index',
+    requirements: ['L3-SA-002'],
+    patch: onRun((run) => {
+      const r = run as unknown as { buildSchedule(): void; ready: { heap: number[]; less(a: number, b: number): boolean; pop(): number | undefined } };
+      const build = r.buildSchedule.bind(r);
+      r.buildSchedule = () => {
+        build();
+        const q = r.ready;
+        q.pop = () => {
+          const h = q.heap;
+          if (h.length === 0) return undefined;
+          const top = h[0]!;
+          const last = h.pop()!;
+          if (h.length > 0) {
+            h[0] = last;
+            for (let i = 0; ; ) {
+              const l = 2 * i + 1, wrong = l - 1;
+              let m = i;
+              if (l < h.length && q.less(h[l]!, h[m]!)) m = l;
+              if (wrong < h.length && q.less(h[wrong]!, h[m]!)) m = wrong;
+              if (m === i) break;
+              [h[i], h[m]] = [h[m]!, h[i]!];
+              i = m;
+            }
+          }
+          return top;
+        };
+      };
+    }),
+  },
+  {
+    name: 'wide-dependency-list-drops-first',
+    description: 'a step with more than 32 dependencies is registered without its first one, so it may start while that dependency still runs',
+    requirements: ['L3-ORCH-001'],
+    patch: (rt) => {
+      const load = rt.planLoad.bind(rt);
+      rt.planLoad = (bundle) => {
+        const plan = load(bundle);
+        plan.mutations = plan.mutations.map((m) => (m.op === 'link_steps' ? { ...m, deps: m.deps.map((list) => (list && list.length > 32 ? list.slice(1) : list)) } : m));
+        return plan;
+      };
+    },
+  },
 ];
 
 /** Faults planted through constructor options rather than patched in. */
