@@ -4,8 +4,8 @@
 // batches, digest §9). Every event of the session is valid against its envelope (event core
 // plus family schema — a graph_update's update_kind among them — or the SA / MAP schema).
 
-import { validate } from '../../src/mplp/validate.js';
-import { defineCheck, findings, type Violation } from '../lib/verdict.js';
+import { emptyEventTypeViolations, envelopeViolations } from '../lib/envelopes.js';
+import { defineCheck, findings } from '../lib/verdict.js';
 import { accepted, ALL_EDITS, BASE_FILES, editFiles, trackedWorkspace } from '../drift/support.js';
 
 const ID = 'events.envelope.valid-after-drift';
@@ -21,23 +21,7 @@ export default defineCheck({
     accepted('the drift scan', await t.drift.scan());
     accepted('fs-wins reconciliation', await t.drift.reconcile('fs-wins'));
     const events = await t.scenario.session.events();
-    const violations: Violation[] = [];
-    events.forEach((e, i) => {
-      const r = validate('event', e);
-      if (!r.ok) {
-        violations.push({
-          requirement: 'L3-EVT-006',
-          message: `event #${i} (${String(e.event_type)}) is not valid against its envelope: ${r.errors.map((x) => `${x.path || '(root)'} ${x.message}`).join('; ')}`,
-          expected: 'event core + family schema, or the SA / MAP event schema',
-          seen: r.errors,
-          events: [e],
-        });
-      }
-      // Upstream observability invariant obs_event_type_non_empty (digest §7.3); the schema lets "" through.
-      if (typeof e.event_type !== 'string' || e.event_type.trim() === '') {
-        violations.push({ requirement: 'L3-EVT-007', message: `event #${i} has an empty event_type (observability invariant obs_event_type_non_empty)`, expected: 'a non-empty event_type', seen: e.event_type, events: [e] });
-      }
-    });
+    const violations = [...envelopeViolations(events), ...emptyEventTypeViolations(events)];
     return findings(violations, `${events.length} events of a run writing files, a scan and fs-wins reconciliation are valid envelopes`, undefined, events.length);
   },
 });

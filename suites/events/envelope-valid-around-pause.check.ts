@@ -3,9 +3,9 @@
 // the pause and resume notifications (digest §3.9, §5.9) included — is valid against its
 // envelope (event core plus family schema; L3-EVT-006) with a non-empty event_type (L3-EVT-007), or the SA / MAP event schema).
 
-import { validate } from '../../src/mplp/validate.js';
 import { Scenario } from '../lib/scenario.js';
-import { defineCheck, findings, Stop, type Violation } from '../lib/verdict.js';
+import { emptyEventTypeViolations, envelopeViolations } from '../lib/envelopes.js';
+import { defineCheck, findings, Stop } from '../lib/verdict.js';
 
 const ID = 'events.envelope.valid-around-pause';
 const BARRIER = 'held-while-pausing';
@@ -30,23 +30,7 @@ export default defineCheck({
     let outcome = await s.finish(run);
     if (outcome.paused) outcome = await s.runToEnd(plan);
     const events = await s.session.events();
-    const violations: Violation[] = [];
-    events.forEach((e, i) => {
-      const r = validate('event', e);
-      if (!r.ok) {
-        violations.push({
-          requirement: 'L3-EVT-006',
-          message: `event #${i} (${String(e.event_type)}) is not valid against its envelope: ${r.errors.map((x) => `${x.path || '(root)'} ${x.message}`).join('; ')}`,
-          expected: 'event core + family schema, or the SA / MAP event schema',
-          seen: r.errors,
-          events: [e],
-        });
-      }
-      // Upstream observability invariant obs_event_type_non_empty (digest §7.3); the schema lets "" through.
-      if (typeof e.event_type !== 'string' || e.event_type.trim() === '') {
-        violations.push({ requirement: 'L3-EVT-007', message: `event #${i} has an empty event_type (observability invariant obs_event_type_non_empty)`, expected: 'a non-empty event_type', seen: e.event_type, events: [e] });
-      }
-    });
+    const violations = [...envelopeViolations(events), ...emptyEventTypeViolations(events)];
     return findings(violations, `${events.length} events of a run paused and resumed (plan ${outcome.plan_status}) are valid envelopes`, undefined, events.length);
   },
 });

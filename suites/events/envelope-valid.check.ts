@@ -4,7 +4,7 @@
 // event (evaluated by the kit's invariant engine), and no two events share an event_id.
 
 import { compileInvariant, evaluateInvariant, type CompiledInvariant, type Invariant } from '../../src/kit/flows/invariants.js';
-import { validate } from '../../src/mplp/validate.js';
+import { envelopeViolations } from '../lib/envelopes.js';
 import { representativeTrail } from '../lib/trail.js';
 import { defineCheck, findings, type Violation } from '../lib/verdict.js';
 
@@ -42,20 +42,7 @@ export default defineCheck({
   async run(ctx) {
     const { trail } = await representativeTrail(ctx, ID);
     const events = trail.final.events;
-    const violations: Violation[] = [];
-
-    events.forEach((e, i) => {
-      const r = validate('event', e);
-      if (!r.ok) {
-        violations.push({
-          requirement: 'L3-EVT-006',
-          message: `event #${i} (${String(e.event_type)}) is not valid against its envelope: ${r.errors.map((x) => `${x.path || '(root)'} ${x.message}`).join('; ')}`,
-          expected: 'event core + family schema, or the SA / MAP event schema',
-          seen: r.errors,
-          events: [e],
-        });
-      }
-    });
+    const violations: Violation[] = envelopeViolations(events);
 
     for (const c of COMPILED) {
       for (const r of evaluateInvariant(c, {}, events).filter((x) => !x.ok)) {
