@@ -101,6 +101,8 @@ interface StatusChangeRequest {
   data?: Record<string, unknown>;
   /** A step's position in its plan's step table, when the caller knows it (saves a lookup). */
   at?: number;
+  /** The object's PSG node, when the caller holds it and no node was removed since it took it (saves a lookup). */
+  node?: PsgNode;
 }
 
 const STATUS_FIELD_OWNERS: ReadonlySet<NodeType> = new Set(['context', 'plan', 'step', 'trace', 'segment', 'confirm', 'collab']);
@@ -610,7 +612,7 @@ export class L3Runtime {
    * VSL write and the rest are done. Caller holds the lock.
    */
   protected changeStatusNow(req: StatusChangeRequest): boolean | Promise<boolean> {
-    const node = this.psg.node(req.id);
+    const node = req.node ?? this.psg.node(req.id);
     if (!node) throw new RuntimeError('NOT_FOUND', `no ${req.object} ${req.id}`, { id: req.id });
     const from = node.status ?? '';
     const verdict = this.transitionGuard(req.object, req.id, from, req.to, this.guardsFor(req.object, req.id, req.at));

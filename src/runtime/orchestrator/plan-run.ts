@@ -32,6 +32,8 @@ export interface StatusRequest {
   coupled?: { object: LifecycleObject; id: string; to: string }[];
   /** A step's position in its plan's step table (a hint the runtime may use). */
   at?: number;
+  /** The step's PSG node, while it is still the graph's (a hint the runtime may use). */
+  node?: PsgNode;
 }
 
 /** Where a run meets the project's files (artifacts, rollback; docs/drift-and-rollback.md). */
@@ -158,6 +160,7 @@ export class PlanRun {
     const table = this.host.psg.planTable(this.planId);
     this.index = table;
     this.steps = table.nodes;
+    this.removalsAtSchedule = this.host.psg.removals;
     this.dependents = dependentsOf(table);
     const n = table.ids.length;
     const priority = new Float64Array(n);
@@ -249,7 +252,7 @@ export class PlanRun {
       this.held = true;
       return false;
     }
-    const changed = this.host.changeStatusNow({ object: 'step', id: this.index.ids[v]!, to: 'in_progress', at: v });
+    const changed = this.host.changeStatusNow({ object: 'step', id: this.index.ids[v]!, to: 'in_progress', at: v, node: this.heldNode(v) });
     return typeof changed === 'boolean' ? true : changed.then(() => true);
   };
 
@@ -319,11 +322,18 @@ export class PlanRun {
     const { host, planId } = this;
     const stepId = this.index.ids[end.v]!;
     const to = end.error ? 'failed' : 'completed';
-    const req: StatusRequest = { object: 'step', id: stepId, to, at: end.v };
+    const req: StatusRequest = { object: 'step', id: stepId, to, at: end.v, node: this.heldNode(end.v) };
     if (end.error) req.reason = end.error;
     req.extra = host.segmentFor(planId, stepId, to, end.startedAt, end.error, this.steps[end.v]);
     return host.changeStatusNow(req);
   };
+
+  /** Step v's node as the schedule took it, while no PSG node was removed since (then it is surely still the graph's). */
+  private heldNode(v: number): PsgNode | undefined {
+    return this.host.psg.removals === this.removalsAtSchedule ? this.steps[v] : undefined;
+  }
+
+  private removalsAtSchedule = -1;
 
   protected release(v: number): void {
     const { start, list } = this.dependents;

@@ -122,6 +122,11 @@ export class ProjectSemanticGraph {
   get nodeCount(): number {
     return this.nodes.size;
   }
+  /** Counts node removals (deletes and restores): a node object held since an unchanged count is still the graph's. */
+  get removals(): number {
+    return this.removed;
+  }
+  private removed = 0;
   get edgeCount(): number {
     return this.distinctEdges;
   }
@@ -321,6 +326,7 @@ export class ProjectSemanticGraph {
           for (const e of this.outEdges(m.id)) this.removeEdge(e, change);
           for (const to of [...this.dependenciesOf(m.id)]) this.removeEdge({ from: m.id, to, type: 'depends_on' }, change);
           this.nodes.delete(m.id);
+          this.removed++;
           this.incoming?.delete(m.id);
           change.nodes.push({ type: old.type, id: m.id, op: 'delete' });
           change.nodeDelta--;
@@ -491,6 +497,7 @@ export class ProjectSemanticGraph {
   restore(snapshot: PsgSnapshot): void {
     const copy = structuredClone(snapshot);
     this.nodes = new Map(copy.nodes);
+    this.removed++;
     this.outEdgesIndex = new Map();
     this.outKeys = new Map();
     this.depKeys = new Map();
