@@ -15,6 +15,7 @@ import { capTraces, type CheckTrace } from './call-trace.js';
 import { openCheckScope } from './check-context.js';
 import { checkResultShape, jsonSafe, MAX_EVIDENCE_EVENTS } from './check-result.js';
 import { unclaimed } from './needs.js';
+import { BASE_OPERATION_TIMEOUT_MS } from './flows/deadline.js';
 import { replayCommands } from './replay.js';
 import { orderChecks, Slots } from './schedule.js';
 import { selectChecks, type ConformanceLevel, type Selection } from './select.js';
@@ -63,7 +64,7 @@ export const DEFAULT_RUN_OPTIONS: RunOptions = {
   level: 'full',
   only: [],
   seed: 0,
-  operationTimeoutMs: 10_000,
+  operationTimeoutMs: BASE_OPERATION_TIMEOUT_MS,
   checkTimeoutMs: 60_000,
   concurrency: 1,
   bail: false,

@@ -6,7 +6,7 @@
 
 import { isDeepStrictEqual } from 'node:util';
 import type { ObjectRef, OpResult } from '../../src/adapter/contract.js';
-import { DEFAULT_WAIT_MS, within } from '../../src/kit/flows/deadline.js';
+import { within } from '../../src/kit/flows/deadline.js';
 import { captureState, HarnessError, stateDifference } from '../../src/kit/flows/observe.js';
 import type { ActionSpec } from '../../src/kit/flows/spec.js';
 import { allPairs, LIFECYCLE_TABLES, type GuardName, type TransitionRow, type TriggerName } from '../../src/mplp/transitions.js';
@@ -76,7 +76,7 @@ export class Reached {
   /** Lets a held run go and waits for it (best effort: other checks grade runs). */
   async cleanup(): Promise<void> {
     this.scenario.release(this.barrier);
-    if (this.run) await within(this.run.answer, DEFAULT_WAIT_MS, this.scenario.ctx.signal);
+    if (this.run) await within(this.run.answer, this.scenario.waitMs(), this.scenario.ctx.signal);
     this.run = undefined;
   }
 }

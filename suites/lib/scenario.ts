@@ -6,7 +6,7 @@
 import { setImmediate as nextTurn, setTimeout as delay } from 'node:timers/promises';
 import type { LoadBundle, OpResult, Profile, RunOutcome, Session } from '../../src/adapter/contract.js';
 import type { CheckContext, KitSession } from '../../src/kit/check.js';
-import { boundedSignal, DEFAULT_WAIT_MS, within } from '../../src/kit/flows/deadline.js';
+import { boundedSignal, DEFAULT_WAIT_MS, gradedWaitMs, within } from '../../src/kit/flows/deadline.js';
 import { expandFlow, type ExpandedFlow } from '../../src/kit/flows/expand.js';
 import { FlowObjects } from '../../src/kit/flows/observe.js';
 import type { ActionSpec, CollabSpec, ConfirmSpec, ContextSpec, StepSpec } from '../../src/kit/flows/spec.js';
@@ -206,13 +206,19 @@ export class Scenario {
     return { plan, answer };
   }
 
+  /** The liveness bound of a wait on the runtime (grows with --timeout; deadline.ts). */
+  waitMs(): number {
+    return gradedWaitMs(DEFAULT_WAIT_MS, this.ctx.operationTimeoutMs);
+  }
+
   /** Awaits a background run within the liveness bound; a rejection or a hang ends the check. */
   async finish(run: BackgroundRun, requirement: string = RUN_RULE): Promise<RunOutcome> {
-    const waited = await within(run.answer, DEFAULT_WAIT_MS, this.ctx.signal);
+    const bound = this.waitMs();
+    const waited = await within(run.answer, bound, this.ctx.signal);
     if (!waited.done) {
       throw new Stop({
         ...(requirement ? { requirement } : {}),
-        message: `run(${run.plan.nameOf(run.plan.planId)}) did not answer within ${DEFAULT_WAIT_MS} ms with every barrier released`,
+        message: `run(${run.plan.nameOf(run.plan.planId)}) did not answer within ${bound} ms with every barrier released`,
         expected: 'run resolves once the plan is terminal or paused',
         seen: { ael_in_flight: this.ael.inFlight(), ael_calls: this.ael.calls.length },
       });
@@ -230,13 +236,14 @@ export class Scenario {
   /** Waits until `n` step actions reached the barrier; too few within the bound ends the check. */
   async arrivals(barrier: string, n: number, requirement: string = RUN_RULE): Promise<void> {
     const b = this.ael.barrier(barrier);
+    const bound = this.waitMs();
     try {
-      await b.waitForArrivals(n, boundedSignal(this.ctx.signal, DEFAULT_WAIT_MS));
+      await b.waitForArrivals(n, boundedSignal(this.ctx.signal, bound));
     } catch (e) {
       if (this.ctx.signal.aborted) throw e;
       throw new Stop({
         ...(requirement ? { requirement } : {}),
-        message: `only ${b.arrived} of ${n} step action(s) reached barrier ${barrier} within ${DEFAULT_WAIT_MS} ms`,
+        message: `only ${b.arrived} of ${n} step action(s) reached barrier ${barrier} within ${bound} ms`,
         expected: { arrivals: n },
         seen: { arrivals: b.arrived, ael_in_flight: this.ael.inFlight(), ael_calls: this.ael.calls.map((c) => c.step_id) },
       });
@@ -264,13 +271,14 @@ export class Scenario {
    * the verdict when the liveness bound passes first.
    */
   async until(what: string, holds: (events: BusEvent[]) => boolean, requirement?: string): Promise<BusEvent[]> {
-    const deadline = boundedSignal(this.ctx.signal, DEFAULT_WAIT_MS);
+    const bound = this.waitMs();
+    const deadline = boundedSignal(this.ctx.signal, bound);
     for (;;) {
       const events = await this.session.events();
       if (holds(events)) return events;
       if (this.ctx.signal.aborted) throw new Error('the check ran out of time');
       if (deadline.aborted) {
-        throw new Stop({ ...(requirement ? { requirement } : {}), message: `${what} did not happen within ${DEFAULT_WAIT_MS} ms`, expected: what, seen: { events: events.length, ael_in_flight: this.ael.inFlight() } });
+        throw new Stop({ ...(requirement ? { requirement } : {}), message: `${what} did not happen within ${bound} ms`, expected: what, seen: { events: events.length, ael_in_flight: this.ael.inFlight() } });
       }
       await delay(POLL_MS);
     }

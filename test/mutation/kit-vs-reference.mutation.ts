@@ -9,7 +9,8 @@
 import { readdir } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { referenceAdapter, referenceDescription } from '../../src/adapters/reference.js';
+import { referenceAdapter, referenceAdapterOn, referenceDescription } from '../../src/adapters/reference.js';
+import type { Adapter } from '../../src/adapter/contract.js';
 import { checkShapeProblems, DEFAULT_FLOWS_DIR, DEFAULT_SUITES_DIR } from '../../src/kit/discover.js';
 import { loadFlowDir } from '../../src/kit/flows/index.js';
 import { DEFAULT_RUN_OPTIONS, loadCatalogue, runChecks, type Check, type RunOptions } from '../../src/kit/index.js';
@@ -49,6 +50,16 @@ async function kitChecks(): Promise<{ checks: Check[]; problems: string[] }> {
   return { checks, problems };
 }
 
+/**
+ * The reference runtime on the default in-process VSL, or on the backend MPLP_VSL names (as
+ * the CLI does): the VSL backends' code (src/runtime/vsl/file.ts, redis.ts, postgres.ts) runs
+ * only when the kit drives the runtime on that backend, so each is measured with it
+ * (docs/mutation.md).
+ */
+const vslUrl = process.env.MPLP_VSL;
+const adapter: Adapter = vslUrl ? await referenceAdapterOn(vslUrl) : referenceAdapter;
+const description = vslUrl ? await adapter.describe() : referenceDescription;
+
 const { checks, problems } = await kitChecks();
 const catalogue = await loadCatalogue();
 
@@ -56,9 +67,10 @@ const options: RunOptions = {
   ...DEFAULT_RUN_OPTIONS,
   seed: MUTATION_SEED,
   propertyCases: MUTATION_CASES,
-  // A mutant that hangs the runtime ends the check `error` quickly instead of at Stryker's limit.
-  operationTimeoutMs: 5_000,
-  checkTimeoutMs: 30_000,
+  // A mutant that hangs the runtime ends the check `error` quickly instead of at Stryker's limit;
+  // a persistent backend takes longer over the thousand-step flows, so it gets longer limits.
+  operationTimeoutMs: vslUrl ? 60_000 : 5_000,
+  checkTimeoutMs: vslUrl ? 240_000 : 30_000,
 };
 
 describe('kit vs reference', () => {
@@ -70,7 +82,7 @@ describe('kit vs reference', () => {
   it.each(checks.map((c) => c.id))('%s', async (id) => {
     // Alone: a prerequisite (`after`) is graded by its own test, so it is not run again here.
     const { after: _after, ...check } = checks.find((c) => c.id === id)! as Check;
-    const run = await runChecks({ adapter: referenceAdapter, description: referenceDescription }, [check], catalogue, options);
+    const run = await runChecks({ adapter, description }, [check], catalogue, options);
     const record = run.records[0]!;
     expect(['pass', 'skipped'], `${record.outcome}: ${record.message}`).toContain(record.outcome);
   });

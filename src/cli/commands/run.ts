@@ -40,7 +40,7 @@ export const ADAPTER_FLAG: FlagSpec = {
   description: 'Adapter module (.ts/.js path), package name, "exec:<command>" or an mplp-adapter.json manifest (any language, over stdio). Default: the embedded reference runtime.',
 };
 
-export const TIMEOUT_FLAG: FlagSpec = { type: 'string', value: '<ms>', description: 'Limit for one adapter operation (default 10000).' };
+export const TIMEOUT_FLAG: FlagSpec = { type: 'string', value: '<ms>', description: 'Limit for one adapter operation (default 10000); a larger one also lengthens the waits for runs and step arrivals in the same proportion, for slow runtimes.' };
 
 export function readTimeouts(values: Parsed['values']): { operationTimeoutMs: number; checkTimeoutMs: number } {
   const operationTimeoutMs = intOption('timeout', stringOption(values['timeout']), 1) ?? DEFAULT_RUN_OPTIONS.operationTimeoutMs;

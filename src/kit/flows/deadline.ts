@@ -6,11 +6,19 @@ import { HarnessError } from './observe.js';
 /** Default bound for awaiting a run or barrier arrivals. */
 export const DEFAULT_WAIT_MS = 10_000;
 
-/** A graded wait's bound: `wanted`, ended early enough before the operation timeout that the
- *  wait, not the guard, answers (a run that never ends is then a failure, not an adapter fault). */
+/** The operation timeout (--timeout) the kit's liveness bounds are written for: its default. */
+export const BASE_OPERATION_TIMEOUT_MS = 10_000;
+
+/**
+ * A graded wait's bound. A runtime that is slow but correct (a persistent VSL, a remote AEL) is
+ * given more time by raising --timeout: a bound above the default timeout grows `wanted` in the
+ * same proportion. The bound always ends early enough before the operation timeout that the
+ * wait, not the guard, answers (a run that never ends is then a failure, not an adapter fault).
+ */
 export function gradedWaitMs(wanted: number, operationTimeoutMs: number | undefined): number {
   if (operationTimeoutMs === undefined) return wanted;
-  return Math.min(wanted, Math.max(1, operationTimeoutMs - Math.min(1000, operationTimeoutMs / 5)));
+  const scaled = wanted * Math.max(1, operationTimeoutMs / BASE_OPERATION_TIMEOUT_MS);
+  return Math.min(scaled, Math.max(1, operationTimeoutMs - Math.min(1000, operationTimeoutMs / 5)));
 }
 
 export type Waited<T> = { done: true; value: T } | { done: false };

@@ -74,7 +74,7 @@ export class FlowRun {
   private async settleBackground(): Promise<FlowFailure[]> {
     for (const kind of ['cancel', 'run'] as const) {
       while (this.background[kind].length > 0) {
-        const failures = await this.awaitBackground(kind, `operations[${this.background[kind][0]!.index}].${kind} (background, never awaited)`, undefined, DEFAULT_WAIT_MS);
+        const failures = await this.awaitBackground(kind, `operations[${this.background[kind][0]!.index}].${kind} (background, never awaited)`, undefined, this.waitMs(undefined));
         if (failures.length > 0) return failures;
       }
     }
