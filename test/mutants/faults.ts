@@ -151,6 +151,22 @@ export function onRun(patch: (run: RunSeams) => void): Patch {
   };
 }
 
+/** A PlanRun whose schedule counts a skipped dependency as completed. */
+const skippedCountsAsCompleted: Patch = onRun((run) => {
+  const r = run as unknown as RunSeams & { buildSchedule(): void; steps: readonly { status?: string }[]; index: { depList: Int32Array } };
+  const build = r.buildSchedule.bind(r);
+  r.buildSchedule = () => {
+    build();
+    const { depStart, depList } = r.index;
+    for (let i = 0; i < r.remaining.length; i++) {
+      let open = 0;
+      for (let k = depStart[i]!; k < depStart[i + 1]!; k++) if (!['completed', 'skipped'].includes(r.steps[depList[k]!]!.status ?? '')) open++;
+      if (r.remaining[i]! > 0 && open === 0 && r.steps[i]!.status === 'pending') r.ready.push(i);
+      r.remaining[i] = open;
+    }
+  };
+});
+
 const isStepChange = (e: BusEvent, to: string) =>
   'event_family' in e && e.event_family === 'pipeline_stage' && e.payload?.['resource_type'] === 'step' && e.payload?.['to_status'] === to;
 
@@ -1430,6 +1446,43 @@ export const FAULTS: readonly Fault[] = [
         });
         return plan;
       };
+    },
+  },
+  {
+    name: 'sa-completed-miscounts-succeeded-steps',
+    description: 'SACompleted reports steps_succeeded as the executed steps plus the failed ones',
+    requirements: ['L3-SA-007'],
+    patch: onEmit((e) => {
+      if ('event_family' in e || e.event_type !== 'SACompleted') return e;
+      const p = (e as { payload?: Record<string, unknown> }).payload ?? {};
+      return { ...e, payload: { ...p, steps_succeeded: Number(p['steps_executed'] ?? 0) + Number(p['steps_failed'] ?? 0) } } as BusEvent;
+    }),
+  },
+  {
+    name: 'map-session-completed-without-totals',
+    description: 'MAPSessionCompleted reports only the status, without participants_count and turns_total',
+    requirements: ['L3-MAP-006'],
+    patch: onEmit((e) => {
+      if ('event_family' in e || e.event_type !== 'MAPSessionCompleted') return e;
+      return { ...e, payload: { status: (e as { payload?: Record<string, unknown> }).payload?.['status'] } } as BusEvent;
+    }),
+  },
+  {
+    name: 'skipped-dependency-ends-run-early',
+    description: 'when the only open steps left are dependents of a skipped step, the run tries to complete the plan without settling them: the completion is refused and run() answers with the plan still in_progress',
+    requirements: ['L3-ORCH-005'],
+    patch: onRun((run) => {
+      const r = run as unknown as { skipUnreachable(open: string[]): Promise<void>; finish(to: 'completed'): Promise<void> };
+      r.skipUnreachable = () => r.finish('completed');
+    }),
+  },
+  {
+    name: 'skipped-dependency-counts-as-completed',
+    description: 'a dependency skipped before the run counts as completed, both when the schedule is built and in the step-start guard, so its dependents run',
+    requirements: ['L3-ORCH-001'],
+    patch: (rt, options) => {
+      skipGuard('dependencies_completed')(rt, options);
+      skippedCountsAsCompleted(rt, options);
     },
   },
   {
