@@ -4,7 +4,7 @@
 // still recorded (a trace that holds segments holds a failed one: how many segments a runtime
 // writes, per step or per plan, is its own business); the plan is failed and the steps keep
 // their statuses; and the trace gained a record naming each compensated step and one naming
-// the restored snapshot. Graded under each claimed profile (issue 16).
+// the restored snapshot, and still reads back valid with them (L3-PSG-004). Graded under each claimed profile (issue 16).
 
 import { isDeepStrictEqual } from 'node:util';
 import type { Profile } from '../../src/adapter/contract.js';
@@ -12,6 +12,7 @@ import type { CheckContext } from '../../src/kit/check.js';
 import type { Trace } from '../../src/mplp/types.js';
 import { defineCheck, findings, Stop, type Violation } from '../lib/verdict.js';
 import { rollbackGroup } from '../drift/support.js';
+import { gradeAsFlow } from '../lib/flow-graders.js';
 import { failingPlan } from './support.js';
 
 const ID = 'rollback.history.kept';
@@ -65,12 +66,14 @@ async function underProfile(ctx: CheckContext, profile: Profile | undefined, vio
     ...(snapshot && named(snapshot.snapshot_id) ? [] : [`the restore of snapshot ${snapshot?.snapshot_id ?? '(none listed)'}`]),
   ];
   if (unrecorded.length > 0) violations.push({ requirement: 'L3-RB-007', message: `${where} the trace gained no record of ${unrecorded.join(' or ')}`, expected: 'trace events naming each compensated step and the snapshot', seen: added });
+  // The records the rollback appended are part of the trace: it must still read back valid.
+  for (const v of await gradeAsFlow(scenario, plan, { objects_valid: true }, () => 'L3-PSG-004')) violations.push({ ...v, message: `${where} after the rollback: ${v.message}` });
 }
 
 export default defineCheck({
   id: ID,
   title: 'After a rollback the failure, the statuses and the trace history are intact, with the rollback appended',
-  requirements: ['L3-RB-003', 'L3-RB-007'],
+  requirements: ['L3-RB-003', 'L3-RB-007', 'L3-PSG-004'],
   needs: ['rollback'],
   async run(ctx) {
     const violations: Violation[] = [];

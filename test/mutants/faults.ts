@@ -1468,6 +1468,15 @@ export const FAULTS: readonly Fault[] = [
     }),
   },
   {
+    name: 'rollback-records-untyped-trace-events',
+    description: 'the rollback appends its records to the trace with an empty event_type, so the trace no longer reads back schema-valid',
+    requirements: ['L3-PSG-004'],
+    patch: (rt) => {
+      const record = rt.files.rollback.record.bind(rt.files.rollback);
+      rt.files.rollback.record = (planId, _type, data) => record(planId, '', data);
+    },
+  },
+  {
     name: 'skipped-dependency-ends-run-early',
     description: 'when the only open steps left are dependents of a skipped step, the run tries to complete the plan without settling them: the completion is refused and run() answers with the plan still in_progress',
     requirements: ['L3-ORCH-005'],
