@@ -229,6 +229,9 @@ export class RecordingAEL implements ActionExecutionLayer {
       case 'succeed':
         return scripted.result === undefined ? { status: 'executed', step_id: stepId } : structuredClone(scripted.result);
       case 'fail':
+        // `fail: ''` rejects with an Error that has no message: a rejection must fail its step
+        // whatever it carries (L3-AEL-002).
+        if (scripted.message === '') throw new Error();
         throw new Error(`step ${stepId} failed (scripted): ${scripted.message ?? 'scripted failure'}`);
       case 'barrier':
         await this.gate(scripted.barrier).arrive();

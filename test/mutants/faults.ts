@@ -1477,6 +1477,12 @@ export const FAULTS: readonly Fault[] = [
     },
   },
   {
+    name: 'empty-rejection-completes-step',
+    description: 'an action that rejects with an Error without a message is taken as a success (the runtime keys the failure on the message), so the step completes and its dependents run',
+    requirements: ['L3-AEL-002'],
+    patch: () => undefined,
+  },
+  {
     name: 'skipped-dependency-ends-run-early',
     description: 'when the only open steps left are dependents of a skipped step, the run tries to complete the plan without settling them: the completion is refused and run() answers with the plan still in_progress',
     requirements: ['L3-ORCH-005'],
@@ -1553,6 +1559,18 @@ const OPTIONS_FOR: Readonly<Record<string, (options: RuntimeOptions) => Partial<
   'vsl-merges-objects': (o) => ({ vsl: new MergingVsl(o.vsl!) }),
   'vsl-drops-large-values': (o) => ({ vsl: new SizeCappedVsl(o.vsl!) }),
   'accepts-schema-invalid-object': () => ({ validateObjects: false }),
+  'empty-rejection-completes-step': (o) => ({
+    ael: {
+      execute: async (action) => {
+        try {
+          return await o.ael!.execute(action);
+        } catch (e) {
+          if (e instanceof Error && e.message === '') return undefined;
+          throw e;
+        }
+      },
+    },
+  }),
 };
 
 export function faultNamed(name: string): Fault {
