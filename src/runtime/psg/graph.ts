@@ -497,7 +497,6 @@ export class ProjectSemanticGraph {
   restore(snapshot: PsgSnapshot): void {
     const copy = structuredClone(snapshot);
     this.nodes = new Map(copy.nodes);
-    this.removed++;
     this.outEdgesIndex = new Map();
     this.outKeys = new Map();
     this.depKeys = new Map();
@@ -508,6 +507,7 @@ export class ProjectSemanticGraph {
     this.dagIndexes = new Map();
     this.stepTables = new Map();
     this.apply(copy.edges.map((edge) => ({ op: 'add_edge' as const, edge })));
+    this.removed++;
   }
 
   /** Nodes of one type in insertion order. */
