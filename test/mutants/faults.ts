@@ -60,6 +60,7 @@ export interface FileSeams {
     host: { commit(batch: Mutation[], sourceModule: string): void };
   };
   rollback: {
+    runEnded(planId: string, status: 'completed' | 'failed' | 'cancelled'): Promise<void>;
     undoOrder(planId: string, guard: unknown): JournalEntry[];
     restoreVsl(snapshot: unknown): Promise<string[]>;
     record(planId: string, type: string, data: Record<string, unknown>): void;
@@ -1481,6 +1482,16 @@ export const FAULTS: readonly Fault[] = [
     description: 'an action that rejects with an Error without a message is taken as a success (the runtime keys the failure on the message), so the step completes and its dependents run',
     requirements: ['L3-AEL-002'],
     patch: () => undefined,
+  },
+  {
+    name: 'rolls-back-completed-plan',
+    description: 'the rollback hook treats every ended run as failed, so a plan that completes under a rollback policy has its compensations run and its snapshot restored',
+    requirements: ['L3-RB-008'],
+    patch: (rt) => {
+      const rollback = rt.files.rollback;
+      const runEnded = rollback.runEnded.bind(rollback);
+      rollback.runEnded = (planId, status) => runEnded(planId, status === 'completed' ? 'failed' : status);
+    },
   },
   {
     name: 'skipped-dependency-ends-run-early',
