@@ -1,7 +1,7 @@
 // Liveness bounds of graded waits (src/kit/flows/deadline.ts): they end before the operation
 // timeout, and a larger --timeout lengthens them for slow but correct runtimes.
 import { describe, expect, it } from 'vitest';
-import { BASE_OPERATION_TIMEOUT_MS, DEFAULT_WAIT_MS, gradedWaitMs } from '../src/kit/flows/deadline.js';
+import { BASE_OPERATION_TIMEOUT_MS, DEFAULT_WAIT_MS, gradedWaitMs, scaledWaitMs } from '../src/kit/flows/deadline.js';
 
 describe('gradedWaitMs', () => {
   it('ends a wait before the operation timeout answers', () => {
@@ -19,5 +19,13 @@ describe('gradedWaitMs', () => {
     expect(gradedWaitMs(DEFAULT_WAIT_MS, 60_000)).toBe(59_000);
     expect(gradedWaitMs(3_000, 60_000)).toBe(18_000);
     expect(gradedWaitMs(3_000, 20_000)).toBe(6_000);
+  });
+});
+
+describe('scaledWaitMs', () => {
+  it('keeps a bound at or below the default timeout and grows it above', () => {
+    expect(scaledWaitMs(DEFAULT_WAIT_MS, undefined)).toBe(DEFAULT_WAIT_MS);
+    expect(scaledWaitMs(DEFAULT_WAIT_MS, 1_500)).toBe(DEFAULT_WAIT_MS);
+    expect(scaledWaitMs(DEFAULT_WAIT_MS, 30_000)).toBe(30_000);
   });
 });

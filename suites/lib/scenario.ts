@@ -6,7 +6,7 @@
 import { setImmediate as nextTurn, setTimeout as delay } from 'node:timers/promises';
 import type { LoadBundle, OpResult, Profile, RunOutcome, Session } from '../../src/adapter/contract.js';
 import type { CheckContext, KitSession } from '../../src/kit/check.js';
-import { boundedSignal, DEFAULT_WAIT_MS, gradedWaitMs, within } from '../../src/kit/flows/deadline.js';
+import { boundedSignal, DEFAULT_WAIT_MS, scaledWaitMs, within } from '../../src/kit/flows/deadline.js';
 import { expandFlow, type ExpandedFlow } from '../../src/kit/flows/expand.js';
 import { FlowObjects } from '../../src/kit/flows/observe.js';
 import type { ActionSpec, CollabSpec, ConfirmSpec, ContextSpec, StepSpec } from '../../src/kit/flows/spec.js';
@@ -208,7 +208,7 @@ export class Scenario {
 
   /** The liveness bound of a wait on the runtime (grows with --timeout; deadline.ts). */
   waitMs(): number {
-    return gradedWaitMs(DEFAULT_WAIT_MS, this.ctx.operationTimeoutMs);
+    return scaledWaitMs(DEFAULT_WAIT_MS, this.ctx.operationTimeoutMs);
   }
 
   /** Awaits a background run within the liveness bound; a rejection or a hang ends the check. */

@@ -10,15 +10,20 @@ export const DEFAULT_WAIT_MS = 10_000;
 export const BASE_OPERATION_TIMEOUT_MS = 10_000;
 
 /**
- * A graded wait's bound. A runtime that is slow but correct (a persistent VSL, a remote AEL) is
- * given more time by raising --timeout: a bound above the default timeout grows `wanted` in the
- * same proportion. The bound always ends early enough before the operation timeout that the
- * wait, not the guard, answers (a run that never ends is then a failure, not an adapter fault).
+ * A liveness bound scaled to the operation timeout: a runtime that is slow but correct (a
+ * persistent VSL, a remote AEL) is given more time by raising --timeout, and a bound written for
+ * the default timeout grows in the same proportion (it never shrinks).
  */
+export function scaledWaitMs(wanted: number, operationTimeoutMs: number | undefined): number {
+  if (operationTimeoutMs === undefined) return wanted;
+  return wanted * Math.max(1, operationTimeoutMs / BASE_OPERATION_TIMEOUT_MS);
+}
+
+/** A graded wait's bound: scaled, and ended early enough before the operation timeout that the
+ *  wait, not the guard, answers (a run that never ends is then a failure, not an adapter fault). */
 export function gradedWaitMs(wanted: number, operationTimeoutMs: number | undefined): number {
   if (operationTimeoutMs === undefined) return wanted;
-  const scaled = wanted * Math.max(1, operationTimeoutMs / BASE_OPERATION_TIMEOUT_MS);
-  return Math.min(scaled, Math.max(1, operationTimeoutMs - Math.min(1000, operationTimeoutMs / 5)));
+  return Math.min(scaledWaitMs(wanted, operationTimeoutMs), Math.max(1, operationTimeoutMs - Math.min(1000, operationTimeoutMs / 5)));
 }
 
 export type Waited<T> = { done: true; value: T } | { done: false };
