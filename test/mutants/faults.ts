@@ -1497,6 +1497,20 @@ export const FAULTS: readonly Fault[] = [
     },
   },
   {
+    name: 'foreign-only-dependencies-accepted',
+    description: 'a plan whose every dependency names a step of another plan (none inside its own plan) is accepted: the foreign-dependency refusal only fires when the plan also has a dependency of its own',
+    requirements: ['L3-DAG-003'],
+    patch: swallowPsgError(
+      (e) => e.code === 'REF_UNRESOLVED' && typeof e.details?.['dependency'] === 'string',
+      (batch) => {
+        // Refused for a foreign dependency: let it through when no dependency of the batch stays inside its own plan.
+        const internal = batch.some((m) => m.op === 'link_steps' && m.deps.some((list) => list?.some((d) => m.steps.includes(d))));
+        if (internal) throw new RuntimeError('REF_UNRESOLVED', 'a dependency names no step of the same plan');
+        return [...batch];
+      },
+    ),
+  },
+  {
     name: 'repeated-rejection-drops-confirm-status',
     description: 'a further rejection recorded on a reopened Confirm (a decision that keeps its status) also clears the status the PSG holds for the Confirm, so it reads back without the status of its latest decision',
     requirements: ['L3-APPR-005'],
