@@ -1497,6 +1497,29 @@ export const FAULTS: readonly Fault[] = [
     },
   },
   {
+    name: 'large-graph-update-lists-no-edges',
+    description: 'a graph_update of a large batch (32 entries or more, e.g. a long plan registered in one load) lists its nodes but none of its edges (deltas still right)',
+    requirements: ['L3-EVT-004'],
+    patch: onEmit((e) => {
+      if ((e as { event_family?: string }).event_family !== 'graph_update') return e;
+      const payload = e.payload as { nodes?: unknown[]; edges?: unknown[] } | undefined;
+      if (!payload?.nodes || !payload.edges || payload.nodes.length + payload.edges.length < 32) return e;
+      return { ...e, payload: { ...payload, edges: [] } } as BusEvent;
+    }),
+  },
+  {
+    name: 'wide-dependency-list-hides-failure',
+    description: 'the dependencies of a step with more than 32 are kept where the failure check does not look, so when one of them fails the step is never blocked and the plan never ends',
+    requirements: ['L3-ORCH-003'],
+    patch: (rt) => {
+      const dependenciesOf = rt.psg.dependenciesOf.bind(rt.psg);
+      rt.psg.dependenciesOf = (stepId) => {
+        const deps = dependenciesOf(stepId);
+        return deps.length > 32 ? [] : deps;
+      };
+    },
+  },
+  {
     name: 'foreign-only-dependencies-accepted',
     description: 'a plan whose every dependency names a step of another plan (none inside its own plan) is accepted: the foreign-dependency refusal only fires when the plan also has a dependency of its own',
     requirements: ['L3-DAG-003'],
