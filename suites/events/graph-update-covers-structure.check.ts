@@ -5,21 +5,12 @@
 // [{from, to}]), every added or removed node and edge must be listed. Edges are compared by
 // their endpoints: their type names and direction are the runtime's to spell (src/kit/psg-names.ts).
 
-import type { GraphEdge, GraphExport } from '../../src/adapter/contract.js';
-import { edgeEnds } from '../../src/kit/psg-names.js';
 import { graphUpdates, listedInUpdates } from '../lib/events.js';
+import { structuralDiff } from '../lib/graph.js';
 import { representativeTrail } from '../lib/trail.js';
 import { defineCheck, findings, type Violation } from '../lib/verdict.js';
 
 const ID = 'events.graph-update.covers-structure';
-
-/** Node ids and edges (by endpoints) present in one export and not in the other, both ways. */
-function structuralDiff(before: GraphExport, after: GraphExport): { nodes: string[]; edges: string[] } {
-  const ids = (g: GraphExport) => new Set(g.nodes.map((n) => n.id));
-  const keys = (g: GraphExport) => new Set(g.edges.map((e: GraphEdge) => edgeEnds(e)));
-  const sym = (a: Set<string>, b: Set<string>) => [...[...a].filter((x) => !b.has(x)), ...[...b].filter((x) => !a.has(x))];
-  return { nodes: sym(ids(before), ids(after)), edges: sym(keys(before), keys(after)) };
-}
 
 export default defineCheck({
   id: ID,

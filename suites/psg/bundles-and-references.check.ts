@@ -3,7 +3,8 @@
 // and a Trace, a Confirm and a Collab whose references resolve. Rejected, changing nothing: a
 // bundle whose second plan has a cycle, one whose third plan depends on a step of the first (from
 // its first step, and from its last), a plan whose last step depends on a step of a plan
-// registered in an earlier load (digest §3: dependencies name steps of the same plan), and a
+// registered in an earlier load, and one whose only dependency is such a step (digest §3:
+// dependencies name steps of the same plan), and a
 // Confirm (target_id), a Trace (plan_id, context_id) or a Collab (context_id) naming nothing.
 
 import { isDeepStrictEqual } from 'node:util';
@@ -88,6 +89,9 @@ export default defineCheck({
       // A later load: a plan whose last step depends on a step of the plan registered before.
       const later = plan('depends-on-registered', { a: {}, b: { after: ['a'] }, c: { after: ['b'] } });
       await reject('L3-DAG-003', 'a plan whose last step depends on a step of a plan registered earlier', bundleOf([later], {}, (p) => ({ ...p, steps: p.steps.map((st, k) => (k === p.steps.length - 1 ? { ...st, dependencies: [...(st.dependencies ?? []), base.stepId('b')] } : st)) })));
+      // …and one whose only dependency is on a step of that plan (no dependency inside its own plan).
+      const only = plan('only-foreign-dependency', { a: {}, b: {} });
+      await reject('L3-DAG-003', 'a plan whose only dependency is on a step of a plan registered earlier', bundleOf([only], {}, (p) => ({ ...p, steps: p.steps.map((st, k) => (k === p.steps.length - 1 ? { ...st, dependencies: [base.stepId('a')] } : st)) })));
       await reject('L3-PSG-001', 'a Confirm whose target_id names nothing', { confirms: [confirm('dangling', NOWHERE)] });
       await reject('L3-PSG-001', 'a Trace whose plan_id names nothing', { traces: [trace(base, 'no-plan', { plan_id: NOWHERE })] });
       await reject('L3-PSG-001', 'a Trace whose context_id names nothing', { traces: [trace(base, 'no-context', { context_id: NOWHERE })] });

@@ -1556,6 +1556,112 @@ export const FAULTS: readonly Fault[] = [
       };
     },
   },
+  {
+    name: 'plan-steps-lost-after-node-removed',
+    description: 'once the PSG has removed a node (fs-wins forgetting a deleted file), a plan registered later keeps no list of its steps: it cannot start, and none of its steps runs',
+    requirements: ['L3-ORCH-005'],
+    patch: (rt) => {
+      const apply = rt.psg.apply.bind(rt.psg);
+      const stepsOf = rt.psg.stepsOf.bind(rt.psg);
+      let removed = false;
+      const lost = new Set<string>();
+      rt.psg.apply = (batch) => {
+        for (const m of batch) {
+          if (m.op === 'delete_node') removed = true;
+          else if (m.op === 'link_steps' && removed) lost.add(m.plan);
+        }
+        return apply(batch);
+      };
+      rt.psg.stepsOf = (planId) => (lost.has(planId) ? [] : stepsOf(planId));
+    },
+  },
+  {
+    name: 'large-graph-update-lists-no-edges',
+    description: 'a graph_update of a large batch (32 entries or more, e.g. a long plan registered in one load) lists its nodes but none of its edges (deltas still right)',
+    requirements: ['L3-EVT-004'],
+    patch: onEmit((e) => {
+      if ((e as { event_family?: string }).event_family !== 'graph_update') return e;
+      const payload = e.payload as { nodes?: unknown[]; edges?: unknown[] } | undefined;
+      if (!payload?.nodes || !payload.edges || payload.nodes.length + payload.edges.length < 32) return e;
+      return { ...e, payload: { ...payload, edges: [] } } as BusEvent;
+    }),
+  },
+  {
+    name: 'wide-dependency-list-hides-failure',
+    description: 'the dependencies of a step with more than 32 are kept where the failure check does not look, so when one of them fails the step is never blocked and the plan never ends',
+    requirements: ['L3-ORCH-003'],
+    patch: (rt) => {
+      const dependenciesOf = rt.psg.dependenciesOf.bind(rt.psg);
+      rt.psg.dependenciesOf = (stepId) => {
+        const deps = dependenciesOf(stepId);
+        return deps.length > 32 ? [] : deps;
+      };
+    },
+  },
+  {
+    name: 'foreign-only-dependencies-accepted',
+    description: 'a plan whose every dependency names a step of another plan (none inside its own plan) is accepted: the foreign-dependency refusal only fires when the plan also has a dependency of its own',
+    requirements: ['L3-DAG-003'],
+    patch: swallowPsgError(
+      (e) => e.code === 'REF_UNRESOLVED' && typeof e.details?.['dependency'] === 'string',
+      (batch) => {
+        // Refused for a foreign dependency: let it through when no dependency of the batch stays inside its own plan.
+        const internal = batch.some((m) => m.op === 'link_steps' && m.deps.some((list) => list?.some((d) => m.steps.includes(d))));
+        if (internal) throw new RuntimeError('REF_UNRESOLVED', 'a dependency names no step of the same plan');
+        return [...batch];
+      },
+    ),
+  },
+  {
+    name: 'repeated-rejection-drops-confirm-status',
+    description: 'a further rejection recorded on a reopened Confirm (a decision that keeps its status) also clears the status the PSG holds for the Confirm, so it reads back without the status of its latest decision',
+    requirements: ['L3-APPR-005'],
+    patch: (rt) => {
+      const apply = rt.psg.apply.bind(rt.psg);
+      rt.psg.apply = (batch) => {
+        const change = apply(batch);
+        for (const m of batch) {
+          if (m.op !== 'update_node' || m.status !== undefined || !m.data || !('decisions' in m.data)) continue;
+          const node = rt.psg.node(m.id);
+          if (node) delete node.status;
+        }
+        return change;
+      };
+    },
+  },
+  {
+    name: 'graph-update-leaves-out-removed-nodes',
+    description: 'graph_update payloads list the nodes a batch adds or updates but not the ones it removes (deltas still right), so a deleted artifact node is announced by no listing',
+    requirements: ['L3-EVT-004'],
+    patch: onEmit((e) => {
+      if ((e as { event_family?: string }).event_family !== 'graph_update') return e;
+      const payload = e.payload as { nodes?: { op?: string }[] } | undefined;
+      if (!payload?.nodes?.some((n) => n.op === 'delete')) return e;
+      return { ...e, payload: { ...payload, nodes: payload.nodes.filter((n) => n.op !== 'delete') } } as BusEvent;
+    }),
+  },
+  {
+    name: 'wide-output-list-loses-late-edges',
+    description: 'a step that produced more than 32 files no longer finds the produces edges added after the 33rd, so fs-wins cannot remove the nodes of those files once they are deleted',
+    requirements: ['L3-DRIFT-007'],
+    patch: (rt) => {
+      const hasEdge = rt.psg.hasEdge.bind(rt.psg);
+      const apply = rt.psg.apply.bind(rt.psg);
+      /** Produces edges per step, in the order they were added. */
+      const produced = new Map<string, string[]>();
+      rt.psg.apply = (batch) => {
+        for (const m of expandBatch(batch)) {
+          if (m.op === 'add_edge' && m.edge.type === 'produces') produced.set(m.edge.from, [...(produced.get(m.edge.from) ?? []), m.edge.to]);
+        }
+        return apply(batch);
+      };
+      rt.psg.hasEdge = (edge) => {
+        const list = edge.type === 'produces' ? produced.get(edge.from) : undefined;
+        if (list && list.length > 33 && list.indexOf(edge.to) >= 33) return false;
+        return hasEdge(edge);
+      };
+    },
+  },
 ];
 
 /** Faults planted through constructor options rather than patched in. */
