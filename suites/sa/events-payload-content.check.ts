@@ -6,8 +6,9 @@
 // given; what a runtime counts as events_written is its choice, so only its shape is.
 
 import { SA_EVENT_TYPES, type BusEvent, type SAEvent } from '../../src/mplp/types.js';
+import { gradePayloads, type PayloadRule as Rule } from '../lib/payload-rules.js';
 import { Scenario } from '../lib/scenario.js';
-import { defineCheck, findings, type Violation } from '../lib/verdict.js';
+import { defineCheck, findings } from '../lib/verdict.js';
 
 const ID = 'sa.events.payload-content';
 const REQ = 'L3-SA-007';
@@ -20,7 +21,7 @@ interface Run {
   planStatus: string;
 }
 
-type PayloadRule = (payload: Record<string, unknown>, run: Run) => string | undefined;
+type PayloadRule = Rule<Run>;
 
 const nonEmptyString = (v: unknown) => typeof v === 'string' && v.length > 0;
 const count = (v: unknown) => typeof v === 'number' && Number.isInteger(v) && v >= 0;
@@ -41,7 +42,9 @@ const CONTENT: Partial<Record<SAEvent['event_type'], PayloadRule[]>> = {
   ],
   SATraceEmitted: [(p) => (count(p['events_written']) ? undefined : `payload.events_written ${JSON.stringify(p['events_written'])} is not a count`)],
   SACompleted: [
-    (p, run) => (p['status'] === run.planStatus ? undefined : `payload.status ${JSON.stringify(p['status'])} is not the plan's final ${run.planStatus}`),
+    // The run failed: its status must say something, and not that it completed (SA-EV@old names
+    // the field, not its words for a failure).
+    (p, run) => (nonEmptyString(p['status']) && (p['status'] !== 'completed') === (run.planStatus !== 'completed') ? undefined : `payload.status ${JSON.stringify(p['status'])} does not report the plan's final ${run.planStatus}`),
     optionalCount('steps_executed', (r) => r.executed),
     optionalCount('steps_succeeded', (r) => r.succeeded),
     optionalCount('steps_failed', (r) => r.failed),
@@ -74,17 +77,7 @@ export default defineCheck({
       planStatus: read?.status ?? outcome.plan_status,
     };
 
-    const violations: Violation[] = [];
-    const sa = saEvents(await s.session.events());
-    let graded = 0;
-    for (const e of sa) {
-      const rules = CONTENT[e.event_type] ?? [];
-      if (rules.length > 0) graded++;
-      for (const rule of rules) {
-        const problem = rule(e.payload ?? {}, run);
-        if (problem) violations.push({ requirement: REQ, message: `${e.event_type}: ${problem}`, expected: run, seen: e, events: [e] });
-      }
-    }
+    const { violations, graded } = gradePayloads(saEvents(await s.session.events()), CONTENT, run, REQ);
     return findings(violations, `${graded} SA events carry the content digest §5.6 describes (run: ${JSON.stringify(run)})`, undefined, graded);
   },
 });
