@@ -2,7 +2,8 @@
 // folders, the flags a replay command needs, and the stable report paths (--report-file,
 // <report-dir>/latest).
 
-import { copyFile, mkdir, rm, symlink, cp } from 'node:fs/promises';
+import { randomUUID } from 'node:crypto';
+import { copyFile, cp, mkdir, rename, rm, symlink } from 'node:fs/promises';
 import { dirname, relative, resolve } from 'node:path';
 import type { Check } from '../kit/check.js';
 import { FlowError, formatProblem, loadFlowFile, upstreamImportDir } from '../kit/flows/index.js';
@@ -82,8 +83,7 @@ export async function upstreamChecksOrFail(values: Parsed['values'], reportDir: 
 export async function publishReport(written: WrittenReport, reportDir: string, reportFile: string | undefined): Promise<void> {
   const latest = resolve(reportDir, 'latest');
   try {
-    await rm(latest, { recursive: true, force: true });
-    await symlink(relative(reportDir, written.dir), latest, 'dir').catch(() => cp(written.dir, latest, { recursive: true }));
+    await pointLatest(latest, relative(reportDir, written.dir), written.dir);
   } catch (e) {
     throw usageError(`cannot write ${latest}: ${describeThrown(e)}`);
   }
@@ -93,5 +93,31 @@ export async function publishReport(written: WrittenReport, reportDir: string, r
     await copyFile(written.files.report, resolve(reportFile));
   } catch (e) {
     throw usageError(`--report-file ${reportFile}: ${describeThrown(e)}`);
+  }
+}
+
+/**
+ * Points `latest` at the run's folder. The link is made under a name of its own and renamed over
+ * `latest`, so runs sharing a report folder (CI shards, parallel replays) never meet a half-made
+ * one: the last rename wins. Where links are not allowed, `latest` is a copy.
+ */
+async function pointLatest(latest: string, target: string, runDir: string): Promise<void> {
+  const temp = `${latest}.${randomUUID()}`;
+  try {
+    await symlink(target, temp, 'dir');
+  } catch {
+    await rm(latest, { recursive: true, force: true });
+    await cp(runDir, latest, { recursive: true });
+    return;
+  }
+  try {
+    await rename(temp, latest);
+  } catch {
+    // `latest` is a directory (an earlier copy): it cannot be renamed over.
+    await rm(latest, { recursive: true, force: true });
+    await rename(temp, latest).catch(async (e: unknown) => {
+      await rm(temp, { force: true });
+      throw e;
+    });
   }
 }
